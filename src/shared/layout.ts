@@ -1,0 +1,218 @@
+// Every region of the SharedArrayBuffer, as Int32 word offsets computed from one config.
+// One Int32Array over the whole buffer; hot per-thread words are padded to a 64-byte line (16 words).
+// Rule: every optional reference (a pfn, a list node, a PTE cell) is stored as id + 1, so 0 means
+// "none" and a freshly zeroed buffer is already a booted machine: setup touches no page frame.
+
+export const LINE = 16; // Int32 words per 64-byte cache line
+
+/** Sizes a run's shared memory. Every thread derives the same Layout from the same config. */
+export interface MemConfig {
+  pages: number; // page frames (struct page)
+  tasks: number; // threads that may sleep on a page (each owns a state word, a wait entry and a bookmark)
+  cpus: number; // per-CPU areas (pcp lists, cpuLock, TLB slot)
+  mms: number; // address spaces, each with its own page table
+  ptesPerMm: number; // PTE cells per address space
+  files: number; // page-cache address spaces (each with an xa_lock)
+  slotsPerFile: number; // page-cache slots per file
+  dataWords: number; // payload words per page (lost-write detection)
+  pagesPerBlock: number; // pageblock size in pages (kernel: 512 for 2 MiB blocks)
+}
+
+export const DEFAULT_MEM: MemConfig = {
+  pages: 64, tasks: 8, cpus: 8, mms: 4, ptesPerMm: 16, files: 1, slotsPerFile: 16,
+  dataWords: 2, pagesPerBlock: 8,
+};
+
+// struct page: 8 Int32 words = 32 bytes per frame.
+export const PAGE_WORDS = 8;
+export const PF_REF = 0; // _refcount (0 = free or frozen)
+export const PF_FLAGS = 1; // page->flags
+export const PF_MAPCOUNT = 2; // _mapcount, 0-based here
+export const PF_MAPPING = 3; // page->mapping: 0 none, >0 file id + 1, ANON_MAPPING for anon
+export const PF_INDEX = 4; // page->index
+export const PF_PRIVATE = 5; // page->private; for a free frame, its free-list location (see alloc)
+export const PF_HEAD = 6; // compound_head: head pfn + 1 for a tail page, 0 otherwise
+export const PF_MT = 7; // migratetype cached at free time (kernel keeps it in page->index)
+
+export const ANON_MAPPING = -1; // PageAnon: mapping holds an anon_vma tag
+
+// page->flags bits. PG_locked is bit 0 and PG_waiters bit 7, as in the kernel's layout.
+export const PG_locked = 1 << 0;
+export const PG_referenced = 1 << 1;
+export const PG_uptodate = 1 << 2;
+export const PG_dirty = 1 << 3;
+export const PG_lru = 1 << 4;
+export const PG_active = 1 << 5;
+export const PG_head = 1 << 6;
+export const PG_waiters = 1 << 7;
+export const PG_private = 1 << 8;
+export const PG_writeback = 1 << 9;
+export const PG_swapbacked = 1 << 10;
+export const PG_buddy = 1 << 11; // PageBuddy (a page type in the kernel; a flag here)
+export const PG_offline = 1 << 12; // PageOffline
+export const PG_migrated_from = 1 << 13; // harness marker: old page after a migration copy (FO2)
+
+// PTE encoding: PRESENT, WRITE, MIGRATION bits, pfn above them. Non-zero without PRESENT = swap format.
+export const PTE_PRESENT = 1 << 0;
+export const PTE_WRITE = 1 << 1;
+export const PTE_MIGRATION = 1 << 2;
+export const PTE_DIRTY = 1 << 3;
+export const PTE_PFN_SHIFT = 4;
+export const pteMake = (pfn: number, bits: number): number => (pfn << PTE_PFN_SHIFT) | bits;
+export const ptePfn = (pte: number): number => pte >>> PTE_PFN_SHIFT;
+
+// Pageblock migratetypes (include/linux/mmzone.h). Only the first three are pcp types.
+export const MIGRATE_UNMOVABLE = 0;
+export const MIGRATE_MOVABLE = 1;
+export const MIGRATE_RECLAIMABLE = 2;
+export const MIGRATE_PCPTYPES = 3;
+export const MIGRATE_ISOLATE = 3;
+export const MIGRATE_TYPES = 4;
+
+// Page waitqueue table: PAGE_WAIT_TABLE_BITS = 8 (mm/filemap.c).
+export const WAIT_TABLE_BITS = 8;
+export const WAIT_TABLE_SIZE = 1 << WAIT_TABLE_BITS;
+// Bucket line: spin lock, list (first, last), then instrumentation.
+export const WQ_LOCK = 0;
+export const WQ_LIST = 1; // 2 words: first node + 1, last node + 1
+export const WQ_MAX_HOLD = 3; // most entries one lock hold visited (max over the run)
+export const WQ_LEN = 4; // entries linked now (instrumentation)
+
+// Wait entry (wait_page_queue): two per task, node 2t its entry and 2t+1 its bookmark.
+export const WE_WORDS = 8;
+export const WE_NEXT = 0;
+export const WE_PREV = 1;
+export const WE_PAGE = 2;
+export const WE_BIT = 3;
+export const WE_FLAGS = 4;
+export const WE_LINKED = 5; // 1 while on a bucket list
+export const WQ_FLAG_EXCLUSIVE = 0x01;
+export const WQ_FLAG_WOKEN = 0x02;
+export const WQ_FLAG_BOOKMARK = 0x04;
+export const NIL = 0; // the empty link under the id + 1 rule
+
+// Task line: the futex word and per-task bookkeeping.
+export const TS_STATE = 0; // TASK_RUNNING / TASK_SLEEPING
+export const TS_WAKES = 1; // wakes delivered to this task (CAS SLEEPING->RUNNING won by a waker)
+export const TS_WAIT_PAGE = 2; // page + 1 the task sleeps on, 0 when not sleeping (diagnostics)
+export const TS_WAIT_BIT = 3;
+export const TS_SLEEP_SINCE_MS = 4; // run-relative ms when the task last went to sleep
+export const TASK_RUNNING = 0;
+export const TASK_SLEEPING = 1;
+
+// Per-CPU line: the IRQ-off stand-in lock and the pcp (struct per_cpu_pages).
+export const CPU_LOCK = 0;
+export const PCP_COUNT = 1;
+export const PCP_HIGH = 2;
+export const PCP_BATCH = 3;
+export const PCP_LISTS = 4; // + 2 * migratetype: (first, last) for the 3 pcp lists
+export const TLB_CELL = 10; // TLB slot: PTE cell + 1 this CPU accesses through, 0 none
+export const TLB_VAL = 11; // the PTE value it read
+
+// Zone line(s).
+export const Z_LOCK = 0;
+export const Z_NR_ISOLATE = 1; // nr_isolate_pageblock
+export const Z_LRU_LOCK = 2;
+export const Z_DRAIN_MUTEX = 3;
+export const Z_PCP_HIGH_LOCK = 4; // pcp_batch_high_lock (held from zone_pcp_disable to enable)
+export const Z_SAVED_HIGH = 5;
+export const Z_SAVED_BATCH = 6;
+export const Z_FREE_LISTS = LINE; // + 2 * migratetype: buddy free_area lists (first, last), second line
+export const Z_FREE_COUNT = LINE + 2 * MIGRATE_TYPES; // + migratetype
+export const ZONE_WORDS = 2 * LINE;
+
+// Control line: run-wide words every role reads.
+export const C_STOP = 0; // stop word: non-zero ends every role loop
+export const C_BARRIER = 1; // start barrier arrivals
+export const C_GO = 2; // released once every role arrived
+export const C_MEASURE = 3; // 0 during warm-up, 1 while measuring
+export const C_QUIESCE = 4; // audit request: roles park when set
+export const C_PARKED = 5; // roles parked for an audit
+export const CONTROL_WORDS = LINE;
+
+export const FORBIDDEN_KINDS = [
+  'lost-wakeup', // FO1
+  'lost-write', // FO2
+  'refcount-underflow', // FO3
+  'unfreeze-nonzero', // FO3
+  'page-conservation', // FO4
+  'offline-livelock', // FO5
+  'isolate-alloc', // ISOLATE-block page handed out from buddy
+  'invariant', // a quiescence invariant (refcount, lock, waiter, PTE)
+  'stale-frame-wait', // C001-1
+] as const;
+export type ForbiddenKind = (typeof FORBIDDEN_KINDS)[number];
+// Per kind: count, first-seen ms, four detail words, pad.
+export const FB_COUNT = 0;
+export const FB_FIRST_MS = 1;
+export const FB_DETAIL = 2; // 4 words
+export const FB_WORDS = 8;
+
+export const STAT_WORDS_PER_TASK = 64; // counters per task row (names in stats.ts), 4 lines
+
+/** Word offsets of every region, derived from a MemConfig. */
+export interface Layout {
+  cfg: MemConfig;
+  control: number;
+  zone: number;
+  pages: number; // PAGE_WORDS per frame
+  lru: number; // 2 words per frame: page->lru next + 1, prev + 1
+  data: number; // dataWords per frame
+  blocks: number; // one migratetype word per pageblock
+  nBlocks: number;
+  ptes: number; // mms * ptesPerMm cells
+  ptl: number; // one padded spin-lock line per mm (split PTE lock per page-table page)
+  slots: number; // files * slotsPerFile cells
+  xaLock: number; // one padded line per file
+  waitTable: number; // WAIT_TABLE_SIZE lines
+  entries: number; // 2 * tasks entries of WE_WORDS
+  taskLines: number; // one line per task
+  cpuLines: number; // one line per CPU
+  forbidden: number; // FORBIDDEN_KINDS.length * FB_WORDS
+  stats: number; // tasks * STAT_WORDS_PER_TASK
+  totalWords: number;
+}
+
+function checkCount(name: string, v: number, min: number): void {
+  if (!Number.isInteger(v) || v < min) throw new RangeError(`memory config: ${name} must be an integer >= ${min}, got ${v}`);
+}
+
+export function computeLayout(cfg: MemConfig): Layout {
+  checkCount('pages', cfg.pages, 1);
+  checkCount('tasks', cfg.tasks, 1);
+  checkCount('cpus', cfg.cpus, 1);
+  checkCount('mms', cfg.mms, 0);
+  checkCount('ptesPerMm', cfg.ptesPerMm, 0);
+  checkCount('files', cfg.files, 0);
+  checkCount('slotsPerFile', cfg.slotsPerFile, 0);
+  checkCount('dataWords', cfg.dataWords, 0);
+  checkCount('pagesPerBlock', cfg.pagesPerBlock, 1);
+  if (cfg.pages >= 1 << (31 - PTE_PFN_SHIFT)) throw new RangeError(`memory config: pages ${cfg.pages} does not fit a PTE`);
+  let at = 0;
+  const take = (words: number): number => {
+    const base = at;
+    at += Math.ceil(words / LINE) * LINE; // every region starts on its own line
+    return base;
+  };
+  const nBlocks = Math.ceil(cfg.pages / cfg.pagesPerBlock);
+  const control = take(CONTROL_WORDS);
+  const zone = take(ZONE_WORDS);
+  const pages = take(cfg.pages * PAGE_WORDS);
+  const lru = take(cfg.pages * 2);
+  const data = take(cfg.pages * cfg.dataWords);
+  const blocks = take(nBlocks);
+  const ptes = take(cfg.mms * cfg.ptesPerMm);
+  const ptl = take(cfg.mms * LINE);
+  const slots = take(cfg.files * cfg.slotsPerFile);
+  const xaLock = take(cfg.files * LINE);
+  const waitTable = take(WAIT_TABLE_SIZE * LINE);
+  const entries = take(2 * cfg.tasks * WE_WORDS);
+  const taskLines = take(cfg.tasks * LINE);
+  const cpuLines = take(cfg.cpus * LINE);
+  const forbidden = take(FORBIDDEN_KINDS.length * FB_WORDS);
+  const stats = take(cfg.tasks * STAT_WORDS_PER_TASK);
+  return {
+    cfg: { ...cfg }, control, zone, pages, lru, data, blocks, nBlocks, ptes, ptl, slots, xaLock,
+    waitTable, entries, taskLines, cpuLines, forbidden, stats, totalWords: at,
+  };
+}

@@ -1,0 +1,37 @@
+// Event counters: one row of STAT_WORDS_PER_TASK words per task, written only by that task with
+// plain stores (no contention), summed by the main thread after the roles have joined.
+import { STAT_WORDS_PER_TASK } from './layout.js';
+import type { Mem } from './memory.js';
+
+export const STAT_NAMES = [
+  // page lock and waitqueue (mm/filemap.c)
+  'waits', 'sleeps', 'resleeps', 'wakesSent', 'walkEntries', 'walkHolds', 'lockContended',
+  // fault path (__migration_entry_wait)
+  'touches', 'migrationEntryFaults', 'faultGetFailed', 'waitsOnLocked',
+  // migrate_pages()
+  'migrateCalls', 'migratePages', 'migrateSucceeded', 'migrateFailed', 'migrateAttempts',
+  'eagain1', 'eagain2', 'eagain3', 'eagain4', 'eagain5', 'eagain6', 'eagain7', 'eagain8', 'eagain9', 'eagain10',
+  'eagainTrylock', 'eagainRefcount', 'eagainFreeze', 'eagainSlot', 'eagainWriteback', 'eagainNewpage',
+  'unmapOps', 'remapOps', 'newpageAllocs', 'newpageWasted', 'moveMappingLocks',
+  // allocator (mm/page_alloc.c)
+  'allocs', 'allocFailed', 'frees', 'freesToPcp', 'freesToBuddy', 'pcpRefills', 'pcpBulkFrees', 'zoneLockTaken',
+  'drains', 'drainCpus',
+  // offline, reclaim, gup, thp (later issues append here)
+] as const;
+export type StatName = (typeof STAT_NAMES)[number];
+export const STAT: Record<StatName, number> = Object.fromEntries(STAT_NAMES.map((n, i) => [n, i])) as Record<StatName, number>;
+if (STAT_NAMES.length > STAT_WORDS_PER_TASK) throw new Error('too many stat counters for a task row');
+
+/** Base word of a task's counter row; add STAT.x to it. */
+export const statRow = (m: Mem, tid: number): number => m.L.stats + tid * STAT_WORDS_PER_TASK;
+
+/** Sums every task's row into named totals (main thread, after the roles joined or while parked). */
+export function sumStats(m: Mem): Record<StatName, number> {
+  const out = {} as Record<StatName, number>;
+  for (let i = 0; i < STAT_NAMES.length; i++) {
+    let s = 0;
+    for (let t = 0; t < m.L.cfg.tasks; t++) s += Atomics.load(m.w, statRow(m, t) + i);
+    out[STAT_NAMES[i]] = s;
+  }
+  return out;
+}

@@ -1,0 +1,47 @@
+// One simulated task's view of the kernel primitives: built once per thread, with every variant
+// switch already resolved to a function (never a flag read in a hot loop).
+import type { Mem } from './memory.js';
+import { makePageOps, type FreeHook, type PageOps } from './page.js';
+import { makeWaitqueue, type Waitqueue } from './waitqueue.js';
+import { makePageLock, type PageLock, type UnlockVariant } from './pagelock.js';
+import { DEFAULT_SLEEP, type SleepPolicy } from './sleep.js';
+import { makeDelay, type CostModel, type DelayFn } from './cost.js';
+import { makeSimpleAllocator, type SimpleAllocator } from './freelist.js';
+import { statRow } from './stats.js';
+
+export interface TaskOptions {
+  bookmark?: boolean;
+  sleep?: Partial<SleepPolicy>;
+  cost?: CostModel;
+  seed?: number;
+  unlock?: UnlockVariant;
+  /** Overrides the free hook (the allocator issue's free_unref_page). */
+  freeHook?: FreeHook;
+}
+
+export interface Task {
+  m: Mem;
+  tid: number;
+  pg: PageOps;
+  wq: Waitqueue;
+  lock: PageLock;
+  delay: DelayFn;
+  alloc: SimpleAllocator;
+  /** Base of this task's counter row (stats.ts). */
+  stats: number;
+}
+
+export function makeTask(m: Mem, tid: number, o: TaskOptions = {}): Task {
+  if (!(tid >= 0 && tid < m.L.cfg.tasks)) throw new RangeError(`task id ${tid} outside 0..${m.L.cfg.tasks - 1}`);
+  const alloc = makeSimpleAllocator(m, tid);
+  const pg = makePageOps(m, tid, o.freeHook ?? alloc.freePage);
+  const delay = makeDelay(o.cost ?? { ns: {} }, o.seed ?? 1, tid);
+  const wq = makeWaitqueue(m, tid, {
+    bookmark: o.bookmark ?? true,
+    sleep: { ...DEFAULT_SLEEP, ...o.sleep },
+    delay,
+    putPage: pg.putPage,
+  });
+  const lock = makePageLock(m, pg, wq, delay, o.unlock ?? 'unlock-page');
+  return { m, tid, pg, wq, lock, delay, alloc, stats: statRow(m, tid) };
+}
