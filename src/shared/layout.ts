@@ -108,6 +108,7 @@ export const PCP_BATCH = 3;
 export const PCP_LISTS = 4; // + 2 * migratetype: (first, last) for the 3 pcp lists
 export const TLB_CELL = 10; // TLB slot: PTE cell + 1 this CPU accesses through, 0 none
 export const TLB_VAL = 11; // the PTE value it read
+export const PCP_ALLOC_ISOLATED = 12; // pages of an ISOLATE block handed out from this pcp (allowed, seed 002)
 
 // Zone line(s).
 export const Z_LOCK = 0;
@@ -128,6 +129,7 @@ export const C_GO = 2; // released once every role arrived
 export const C_MEASURE = 3; // 0 during warm-up, 1 while measuring
 export const C_QUIESCE = 4; // audit request: roles park when set
 export const C_PARKED = 5; // roles parked for an audit
+export const C_SCRATCH = 8; // words 8..15: free for tests and tools
 export const CONTROL_WORDS = LINE;
 
 export const FORBIDDEN_KINDS = [
