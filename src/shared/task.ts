@@ -6,7 +6,7 @@ import { makeWaitqueue, type Waitqueue } from './waitqueue.js';
 import { makePageLock, type PageLock, type UnlockVariant } from './pagelock.js';
 import { DEFAULT_SLEEP, type SleepPolicy } from './sleep.js';
 import { makeDelay, type CostModel, type DelayFn } from './cost.js';
-import { makeSimpleAllocator, type SimpleAllocator } from './freelist.js';
+import { makeAllocator, type Allocator } from './alloc/allocator.js';
 import { statRow } from './stats.js';
 
 export interface TaskOptions {
@@ -15,8 +15,12 @@ export interface TaskOptions {
   cost?: CostModel;
   seed?: number;
   unlock?: UnlockVariant;
-  /** Overrides the free hook (the allocator issue's free_unref_page). */
+  /** Overrides the free hook (default: the zone allocator's free_unref_page). */
   freeHook?: FreeHook;
+  /** The CPU this task runs on (its pcp lists and cpuLock); default tid (mod cpus). */
+  cpu?: number;
+  /** Allocator variants: brokenFree (FO4 control), isolateDrain (v5.8 true, v5.11 false). */
+  allocator?: { brokenFree?: boolean; isolateDrain?: boolean };
 }
 
 export interface Task {
@@ -26,16 +30,18 @@ export interface Task {
   wq: Waitqueue;
   lock: PageLock;
   delay: DelayFn;
-  alloc: SimpleAllocator;
+  cpu: number;
+  alloc: Allocator;
   /** Base of this task's counter row (stats.ts). */
   stats: number;
 }
 
 export function makeTask(m: Mem, tid: number, o: TaskOptions = {}): Task {
   if (!(tid >= 0 && tid < m.L.cfg.tasks)) throw new RangeError(`task id ${tid} outside 0..${m.L.cfg.tasks - 1}`);
-  const alloc = makeSimpleAllocator(m, tid);
-  const pg = makePageOps(m, tid, o.freeHook ?? alloc.freePage);
+  const cpu = o.cpu ?? tid % m.L.cfg.cpus;
   const delay = makeDelay(o.cost ?? { ns: {} }, o.seed ?? 1, tid);
+  const alloc = makeAllocator(m, tid, cpu, { delay, ...o.allocator });
+  const pg = makePageOps(m, tid, o.freeHook ?? alloc.freePage);
   const wq = makeWaitqueue(m, tid, {
     bookmark: o.bookmark ?? true,
     sleep: { ...DEFAULT_SLEEP, ...o.sleep },
@@ -43,5 +49,5 @@ export function makeTask(m: Mem, tid: number, o: TaskOptions = {}): Task {
     putPage: pg.putPage,
   });
   const lock = makePageLock(m, pg, wq, delay, o.unlock ?? 'unlock-page');
-  return { m, tid, pg, wq, lock, delay, alloc, stats: statRow(m, tid) };
+  return { m, tid, cpu, pg, wq, lock, delay, alloc, stats: statRow(m, tid) };
 }

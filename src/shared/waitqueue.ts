@@ -10,6 +10,7 @@ import { spinLock, spinUnlock } from './spinlock.js';
 import { makeTaskSleep, wakeTask, type SleepPolicy } from './sleep.js';
 import { STAT, statRow } from './stats.js';
 import { SITE, type DelayFn } from './cost.js';
+import { nowNs } from './clock.js';
 
 /** enum behavior (v5.0 9a1ea439b16b); v4.19's bool lock is EXCLUSIVE/SHARED. */
 export const EXCLUSIVE = 0; // caller holds a reference; take the bit when woken (__lock_page)
@@ -34,6 +35,8 @@ export interface WaitqueueOptions {
 
 export interface Waitqueue {
   waitOnPageBitCommon(pfn: number, bit: number, behavior: Behavior): void;
+  /** nowNs() right after the last DROP wait's put_page (instrumentation: reference hold time). */
+  lastDropPutNs(): number;
   /** The queueing half (prepare_to_wait): tail-queue, PG_waiters, TASK_SLEEPING; lets a test queue many tasks. */
   prepareToWaitPage(pfn: number, bit: number, behavior: Behavior): void;
   wakeUpPageBit(pfn: number, bit: number): void;
@@ -65,6 +68,7 @@ export function makeWaitqueue(m: Mem, tid: number, opt: WaitqueueOptions): Waitq
     w[q + WQ_LEN]--;
   };
 
+  let dropPutNs = 0;
   // Key of the walk in progress (wait_page_key); one walk at a time per task.
   let keyPage = 0;
   let keyBit = 0;
@@ -140,6 +144,7 @@ export function makeWaitqueue(m: Mem, tid: number, opt: WaitqueueOptions): Waitq
   };
 
   return {
+    lastDropPutNs: () => dropPutNs,
     prepareToWaitPage(pfn, bit, behavior) {
       initEntry(pfn, bit, behavior);
       queue(bucketAddr(pfn), pfn, bit);
@@ -157,7 +162,7 @@ export function makeWaitqueue(m: Mem, tid: number, opt: WaitqueueOptions): Waitq
         queue(q, pfn, bit);
         delay(SITE.waitqGap);
         const bitIsSet = (Atomics.load(w, f) & bit) !== 0;
-        if (behavior === DROP) putPage(pfn); // from here on the page is not ours to touch
+        if (behavior === DROP) { putPage(pfn); dropPutNs = nowNs(); } // from here on the page is not ours to touch
         if (bitIsSet) {
           w[stats + (slept++ === 0 ? STAT.sleeps : STAT.resleeps)]++;
           sleeper.sleep(); // io_schedule()

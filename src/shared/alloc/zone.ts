@@ -9,15 +9,10 @@ import { listAddTail, listInsertBefore, type ListShape } from '../list.js';
 /** Free lists link pages through the lru region: 2 words per frame (next + 1, prev + 1). */
 export const lruShape = (m: Mem): ListShape => ({ linkBase: m.L.lru, stride: 2, next: 0, prev: 1 });
 
-/**
- * PF_PRIVATE of a free frame says which list holds it (the kernel keeps the buddy order there):
- *   0                                          not on a free list: allocated, in flight, or offline
- *   1 + mt                                     buddy free list of migratetype mt (PageBuddy set)
- *   1 + MIGRATE_TYPES + cpu * PCPTYPES + mt    pcp list mt of that CPU
- * An allocated page's private belongs to its owner (set_page_private(page, 0) at allocation).
- */
-export const LOC_NONE = 0;
-export const LOC_PCP_BASE = 1 + MIGRATE_TYPES;
+// PF_PRIVATE of a free frame names the list holding it (the kernel keeps the buddy order there);
+// an allocated page's private belongs to its owner (post_alloc_hook sets it to 0).
+export const LOC_NONE = 0; // on no free list: allocated, between prepare and commit, or offline
+export const LOC_PCP_BASE = 1 + MIGRATE_TYPES; // 1 + mt: buddy list mt; LOC_PCP_BASE + cpu * PCPTYPES + mt: pcp list
 export const locBuddy = (mt: number): number => 1 + mt;
 export const locPcp = (cpu: number, mt: number): number => LOC_PCP_BASE + cpu * MIGRATE_PCPTYPES + mt;
 

@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// pagestorm's command line (commander 14): parse, validate, call the runner, print. No model logic.
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { SCENARIOS } from './scenarios/index.js';
+import { InputError } from './run/params.js';
+import { listAction, runAction, compareAction, type Io } from './cli/actions.js';
+import { sweepAction, soakAction } from './cli/long-actions.js';
+import { showcaseAction } from './cli/showcase.js';
+import { benchAction } from './cli/bench-action.js';
+
+export const EXIT = { ok: 0, error: 1, badInput: 2, forbidden: 3, interrupted: 130 } as const;
+
+const positive = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InputError(`${name} ${JSON.stringify(v)}: expected a number > 0`);
+  return n;
+};
+const count = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InputError(`${name} ${JSON.stringify(v)}: expected a whole number >= 1`);
+  return n;
+};
+const seedOf = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) throw new InputError(`--seed ${JSON.stringify(v)}: expected a whole number 0..2147483647`);
+  return n;
+};
+const nonNegative = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InputError(`${name} ${JSON.stringify(v)}: expected a number >= 0`);
+  return n;
+};
+
+/** Options every measuring command shares. */
+function common(cmd: Command, duration: number): Command {
+  return cmd
+    .addOption(new Option('--duration <s>', 'measured seconds per run').argParser(positive('--duration')).default(duration))
+    .addOption(new Option('--warmup <s>', 'warm-up seconds, excluded from the figures').argParser(nonNegative('--warmup')).default(0.5))
+    .addOption(new Option('--seed <n>', 'seed for the perturbation hook and bootstrap').argParser(seedOf).default(1))
+    .option('--json', 'print one JSON document instead of tables')
+    .option('--out <file>', 'write the JSON result to FILE (atomically)')
+    .option('--html <file>', 'write an HTML report to FILE')
+    .allowUnknownOption(true)
+    .allowExcessArguments(true);
+}
+
+export function makeProgram(io: Io): Command {
+  const program = new Command().name('pagestorm')
+    .description('Re-creates Linux page-migration races on real threads over one SharedArrayBuffer')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+  const scenarioNames = SCENARIOS.map((s) => s.name).join(', ');
+
+  program.command('list').description('scenarios, their variants and parameters with defaults')
+    .argument('[scenario]', `one of: ${scenarioNames}`)
+    .option('--json', 'print JSON')
+    .action((name: string | undefined, opts) => listAction(io, name, opts));
+
+  common(program.command('run').description('run one variant of a scenario; scenario parameters go as --flag value (see list)'), 5)
+    .argument('<scenario>', scenarioNames)
+    .requiredOption('--variant <name>', 'the variant to run')
+    .action((name: string, opts, cmd: Command) => runAction(io, name, opts, cmd.args.slice(1)));
+
+  common(program.command('compare').description('compare two variants in ABBA blocks with confidence intervals'), 3)
+    .argument('<scenario>', scenarioNames)
+    .requiredOption('--variants <a,b>', 'the two variants, before first')
+    .addOption(new Option('--repeat <r>', 'ABBA blocks: each variant runs r times').argParser(count('--repeat')).default(2))
+    .action((name: string, opts, cmd: Command) => compareAction(io, name, opts, cmd.args.slice(1)));
+
+  common(program.command('sweep').description('run one variant over a list of values of one parameter'), 3)
+    .argument('<scenario>', scenarioNames)
+    .requiredOption('--variant <name>', 'the variant to run (or several: a,b)')
+    .requiredOption('--param <flag>', 'the parameter to sweep, e.g. faulters')
+    .requiredOption('--values <list>', 'comma-separated values, e.g. 0,1,2,3,4')
+    .addOption(new Option('--repeat <r>', 'runs per value').argParser(count('--repeat')).default(1))
+    .action((name: string, opts, cmd: Command) => sweepAction(io, name, opts, cmd.args.slice(1)));
+
+  common(program.command('soak').description('one long run with interval logs (HdrHistogram .hlog) and a forbidden-outcome watch'), 3600)
+    .argument('<scenario>', scenarioNames)
+    .requiredOption('--variant <name>', 'the variant to run')
+    .addOption(new Option('--interval <s>', 'seconds per interval run').argParser(positive('--interval')).default(10))
+    .option('--log <file>', 'interval log (HdrHistogram log format, readable by HistogramLogProcessor)')
+    .action((name: string, opts, cmd: Command) => soakAction(io, name, opts, cmd.args.slice(1)));
+
+  program.command('bench').description('micro-benchmark the primitives against the bare Atomics they wrap')
+    .option('--json', 'print one JSON document').option('--quick', 'fewer rounds')
+    .action((opts) => benchAction(io, opts));
+
+  program.command('showcase').description('every scenario, before vs after (what npm start runs)')
+    .option('--quick', 'shorter runs').option('--json', 'print JSON').option('--out <file>', 'write the JSON to FILE')
+    .option('--html <file>', 'write an HTML report to FILE')
+    .action((opts) => showcaseAction(io, opts));
+  return program;
+}
+
+/** Runs the CLI; returns the exit code (0 clean, 1 error, 2 bad input, 3 forbidden outcome, 130 interrupted). */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const program = makeProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return io.exitCode ?? EXIT.ok;
+  } catch (e) {
+    if (e instanceof InputError) { io.err(`error: ${e.message}\n`); return EXIT.badInput; }
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    io.err(`error: ${(e as Error).stack ?? e}\n`);
+    return EXIT.error;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  const io: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), interactive: process.stderr.isTTY === true };
+  process.exitCode = await main(process.argv.slice(2), io);
+}

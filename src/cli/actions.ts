@@ -1,0 +1,105 @@
+// list, run and compare: validate the words, call the runner, print and write the results.
+import { writeFileAtomic, writeJsonAtomic } from '../run/results-file.js';
+import { runOnce } from '../run/run-once.js';
+import { compareRuns } from '../run/compare-runs.js';
+import { InputError, parseScenarioArgs } from '../run/params.js';
+import { findScenario, SCENARIOS } from '../scenarios/index.js';
+import type { Scenario } from '../scenarios/types.js';
+import type { RunResult } from '../report/schema.js';
+import { renderRunText } from '../report/run-text.js';
+import { comparisonTable } from '../report/compare.js';
+import { formatTable } from '../report/table.js';
+import { renderHtmlReport } from '../report/html.js';
+import { compareReportDoc, runReportDoc } from '../report/run-html.js';
+import { withInterrupt, type Io } from './io.js';
+
+export type { Io };
+
+export interface MeasureOpts {
+  duration: number;
+  warmup: number;
+  seed: number;
+  json?: boolean;
+  out?: string;
+  html?: string;
+}
+
+export function scenarioOrThrow(name: string): Scenario {
+  const sc = findScenario(name);
+  if (!sc) throw new InputError(`unknown scenario ${JSON.stringify(name)}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  return sc;
+}
+
+export function variantOrThrow(sc: Scenario, v: string): string {
+  if (!sc.variants.some((x) => x.name === v)) {
+    throw new InputError(`unknown variant ${JSON.stringify(v)} for ${sc.name}; known: ${sc.variants.map((x) => x.name).join(', ')}`);
+  }
+  return v;
+}
+
+/** The exit code a set of runs earns: 1 error, 3 forbidden outcome, 130 interrupted, else 0. */
+export function exitCodeFor(runs: RunResult[], interrupted: boolean): number {
+  if (runs.some((r) => r.error && !r.interrupted) || runs.some((r) => r.error?.startsWith('roles did not stop'))) return 1;
+  if (runs.some((r) => r.forbidden.length > 0)) return 3;
+  if (interrupted || runs.some((r) => r.interrupted)) return runs.some((r) => r.error) ? 1 : 130;
+  return 0;
+}
+
+export function listAction(io: Io, name: string | undefined, opts: { json?: boolean }): void {
+  const list = name ? [scenarioOrThrow(name)] : SCENARIOS;
+  if (opts.json) {
+    io.out(`${JSON.stringify(list.map((s) => ({
+      name: s.name, title: s.title, seeds: s.seeds, description: s.description, variants: s.variants,
+      params: s.params.map(({ key, flag, kind, default: d, min, max, choices, unit, description, source }) => ({ key, flag, kind, default: d, min, max, choices, unit, description, source })),
+      histograms: s.histograms,
+    })), null, 2)}\n`);
+    return;
+  }
+  for (const s of list) {
+    io.out(`${s.name}: ${s.title}\n  seeds: ${s.seeds.join(', ')}\n  ${s.description}\n\n  variants:\n`);
+    for (const v of s.variants) io.out(`    ${v.name}${v.knownBuggy ? '  [known-buggy control]' : ''}\n      ${v.kernel}: ${v.description}\n`);
+    io.out('\n');
+    const rows = s.params.map((p) => [`--${p.flag}`, String(p.default) + (p.unit ? ` ${p.unit}` : ''), p.kind === 'choice' ? (p.choices ?? []).join('|') : p.kind, p.description + (p.source ? ` (default: ${p.source})` : '')]);
+    io.out(`${formatTable(['parameter', 'default', 'kind', 'meaning'], rows, { align: ['l', 'r', 'l', 'l'] }).replace(/^/gm, '    ')}\n\n`);
+  }
+}
+
+function emit(io: Io, opts: MeasureOpts, doc: unknown, text: string, html: () => string): void {
+  if (opts.out) writeJsonAtomic(opts.out, doc);
+  if (opts.html) writeFileAtomic(opts.html, html());
+  io.out(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `${text}\n`);
+}
+
+export async function runAction(io: Io, name: string, opts: MeasureOpts & { variant: string }, words: string[]): Promise<void> {
+  const sc = scenarioOrThrow(name);
+  const variant = variantOrThrow(sc, opts.variant);
+  const params = parseScenarioArgs(sc, words);
+  const r = await withInterrupt(io, (signal) => runOnce(sc, variant, params, {
+    durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed, signal,
+    onProgress: io.interactive && !opts.json ? (p) => io.err(`\r[${p.elapsedS.toFixed(1)} s] migrations ${p.counters.migratePages ?? 0}   `) : undefined,
+  }));
+  if (io.interactive && !opts.json) io.err('\n');
+  emit(io, opts, r, renderRunText(r), () => renderHtmlReport(runReportDoc(r)));
+  io.exitCode = exitCodeFor([r], r.interrupted);
+}
+
+export async function compareAction(io: Io, name: string, opts: MeasureOpts & { variants: string; repeat: number }, words: string[]): Promise<void> {
+  const sc = scenarioOrThrow(name);
+  const vs = opts.variants.split(',').map((s) => s.trim());
+  if (vs.length !== 2) throw new InputError(`--variants ${JSON.stringify(opts.variants)}: expected two variants, e.g. ${sc.variants.slice(0, 2).map((v) => v.name).join(',')}`);
+  const [a, b] = [variantOrThrow(sc, vs[0]), variantOrThrow(sc, vs[1])];
+  if (a === b) throw new InputError(`--variants ${JSON.stringify(opts.variants)}: the two variants must differ`);
+  const params = parseScenarioArgs(sc, words);
+  const res = await withInterrupt(io, (signal) => compareRuns(sc, a, b, params, opts.repeat, {
+    durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed, signal,
+    onRun: opts.json ? undefined : (r, i, n) => io.err(`run ${i + 1}/${n}: ${r.variant} ${Object.entries(r.rates).map(([k, x]) => `${k} ${(100 * x.rate).toFixed(1)}%`).join(' ')}${r.forbidden.length ? ' FORBIDDEN' : ''}\n`),
+  }));
+  const t = comparisonTable(res.rows);
+  const all = [...res.runs[a], ...res.runs[b]];
+  const forbidden = all.flatMap((r) => r.forbidden.map((f) => `${r.variant}: ${f.kind} x${f.count}: ${f.detail}`));
+  const text = [`${sc.name}: A = ${a}, B = ${b}; ${res.repeat} ABBA block(s), ${res.order.join(' ')}`, '', formatTable(t.headers, t.rows, { align: t.align }),
+    '', forbidden.length ? forbidden.map((f) => `FORBIDDEN ${f}`).join('\n') : 'forbidden outcomes: none',
+    ...all.flatMap((r) => r.warnings.map((w) => `warning (${r.variant}): ${w}`)).slice(0, 6)].join('\n');
+  emit(io, opts, res, text, () => renderHtmlReport(compareReportDoc(sc.name, [a, b], res.rows, res.runs)));
+  io.exitCode = exitCodeFor(all, res.interrupted);
+}

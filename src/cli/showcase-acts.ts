@@ -1,0 +1,29 @@
+// The showcase's acts, one per scenario: what runs, the table it prints, and whether the outcome
+// matches the claim from the seed thread.
+import type { RunResult } from '../report/schema.js';
+import type { ReportSection } from '../report/html.js';
+import { migrationEntryWaitAct } from './acts/migration-entry-wait.js';
+
+export interface ActContext {
+  quick: boolean;
+  signal: AbortSignal;
+  progress(line: string): void;
+}
+
+export interface ActResult {
+  title: string;
+  text: string;
+  summary: Record<string, unknown>;
+  sections: ReportSection[];
+  runs: RunResult[];
+  /** The measured outcome agrees with the kernel claim the act illustrates. */
+  asExpected: boolean;
+}
+
+export interface Act {
+  title: string;
+  blurb: string;
+  run(ctx: ActContext): Promise<ActResult>;
+}
+
+export const SHOWCASE_ACTS: Act[] = [migrationEntryWaitAct];

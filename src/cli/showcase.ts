@@ -1,0 +1,29 @@
+// npm start: every scenario, before vs after, in about a minute per scenario on two cores.
+import { writeFileAtomic, writeJsonAtomic } from '../run/results-file.js';
+import { renderHtmlReport, type ReportSection } from '../report/html.js';
+import { withInterrupt, type Io } from './io.js';
+import { exitCodeFor } from './actions.js';
+import { SHOWCASE_ACTS, type ActResult } from './showcase-acts.js';
+
+export async function showcaseAction(io: Io, opts: { quick?: boolean; json?: boolean; out?: string; html?: string }): Promise<void> {
+  const acts: ActResult[] = [];
+  const t0 = performance.now();
+  await withInterrupt(io, async (signal) => {
+    for (const act of SHOWCASE_ACTS) {
+      if (signal.aborted) break;
+      if (!opts.json) io.out(`\n== ${act.title} ==\n${act.blurb}\n`);
+      const r = await act.run({ quick: opts.quick === true, signal, progress: (s) => { if (!opts.json) io.err(`  ${s}\n`); } });
+      acts.push(r);
+      if (!opts.json) io.out(`${r.text}\n`);
+    }
+  });
+  const doc = { showcase: acts.map((a) => ({ title: a.title, summary: a.summary })), elapsedS: (performance.now() - t0) / 1000 };
+  if (opts.out) writeJsonAtomic(opts.out, { ...doc, runs: acts.flatMap((a) => a.runs) });
+  if (opts.html) writeFileAtomic(opts.html, renderHtmlReport({ title: 'pagestorm showcase', sections: acts.flatMap((a): ReportSection[] => a.sections) }));
+  if (opts.json) io.out(`${JSON.stringify(doc, null, 2)}\n`);
+  else io.out(`\nshowcase done in ${doc.elapsedS.toFixed(0)} s${acts.some((a) => !a.asExpected) ? '; SOME RESULTS DIFFER FROM THE KERNEL\'S CLAIMS (see above)' : '; every result as the kernel threads claim'}\n`);
+  const runs = acts.flatMap((a) => a.runs).filter((r) => !r.knownBuggy);
+  io.exitCode = exitCodeFor(runs, signalAborted(acts));
+}
+
+const signalAborted = (acts: ActResult[]): boolean => acts.some((a) => a.runs.some((r) => r.interrupted));

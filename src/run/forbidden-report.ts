@@ -1,0 +1,26 @@
+// Turns the SAB's forbidden-outcome rows into {kind, count, firstAtMs, detail} with readable details.
+import type { Mem } from '../shared/memory.js';
+import { readForbidden } from '../shared/forbidden.js';
+import type { Violation } from '../scenarios/types.js';
+
+import type { ForbiddenReport } from '../report/schema.js';
+
+const hex = (x: number): string => `0x${(x >>> 0).toString(16)}`;
+
+const DETAIL: Record<string, (d: number[]) => string> = {
+  'lost-wakeup': (d) => `task ${d[3]} asleep on frame ${d[0]} bit ${hex(d[1])} while it was clear (flags ${hex(d[2])})`,
+  'refcount-underflow': (d) => `put_page on frame ${d[1]} (compound head ${d[0]}) found count ${d[2]} (task ${d[3]})`,
+  'unfreeze-nonzero': (d) => `page_ref_unfreeze(frame ${d[0]}, ${d[2]}) found count ${d[1]} instead of 0 (task ${d[3]})`,
+  'lost-write': (d) => `frame ${d[0]}: write ${d[1]} by task ${d[3]} landed after the migration copy (word ${d[2]})`,
+  'isolate-alloc': (d) => `frame ${d[0]} of an ISOLATE block handed out from buddy (task ${d[3]})`,
+  'offline-livelock': (d) => `offline of frames [${d[0]}, ${d[1]}) did not finish; stuck frame ${d[2]} (cpu ${d[3]})`,
+};
+
+export function describeForbidden(m: Mem, violations: Violation[]): ForbiddenReport[] {
+  return readForbidden(m).map((f) => {
+    const fromQuiescence = f.words.every((x) => x === -1);
+    const q = violations.find((v) => v.kind === f.kind);
+    const detail = fromQuiescence && q ? `at quiescence: ${q.detail}` : (DETAIL[f.kind]?.(f.words) ?? `details ${f.words.join(', ')}`);
+    return { kind: f.kind, count: f.count, firstAtMs: f.firstAtMs, detail };
+  });
+}

@@ -1,0 +1,43 @@
+// Parameters every scenario shares: the kernel cost model (with the source of each default), the
+// perturbation hook, and the sleep policy.
+import type { CostModel } from '../shared/cost.js';
+import type { SleepPolicy } from '../shared/sleep.js';
+import type { ParamSpec, Params } from './types.js';
+
+export const costParams: ParamSpec[] = [
+  { key: 'thinkNs', flag: 'think-ns', kind: 'int', min: 0, default: 0, unit: 'ns', description: "a faulter's busy pause between touches (0 = persistent faulter)" },
+  { key: 'faultNs', flag: 'fault-ns', kind: 'int', min: 0, default: 500, unit: 'ns', description: 'fault entry: exception, do_swap_page, PTE walk', source: 'prototype baseline ~0.5 µs; page-fault entry+exit on x86 is 0.3–1 µs' },
+  { key: 'unmapNs', flag: 'unmap-ns', kind: 'int', min: 0, default: 1000, unit: 'ns', description: 'try_to_unmap_one per mapping: rmap walk, PTE clear', source: 'prototype: 2 µs per mapping including the flush, split here 1 + 1' },
+  { key: 'tlbFlushNs', flag: 'tlb-flush-ns', kind: 'int', min: 0, default: 1000, unit: 'ns', description: 'ptep_clear_flush TLB shootdown per mapping', source: 'a cross-CPU shootdown IPI round trip is ~1–3 µs on x86 servers' },
+  { key: 'remapNs', flag: 'remap-ns', kind: 'int', min: 0, default: 300, unit: 'ns', description: 'remove_migration_pte per mapping', source: 'prototype baseline 0.3 µs' },
+  { key: 'copyNs', flag: 'copy-ns', kind: 'int', min: 0, default: 500, unit: 'ns', description: 'copying one 4 KiB page', source: '4 KiB at ~8–10 GB/s' },
+  { key: 'allocNs', flag: 'alloc-ns', kind: 'int', min: 0, default: 500, unit: 'ns', description: 'get_new_page', source: 'prototype baseline 0.5 µs (pcp fast path is ~0.1–0.3 µs)' },
+  { key: 'checkNs', flag: 'check-ns', kind: 'int', min: 0, default: 300, unit: 'ns', description: 'migrate_page_move_mapping before its count test', source: 'prototype preCheckNs 0.3 µs' },
+  { key: 'gapNs', flag: 'gap-ns', kind: 'int', min: 0, default: 20000, unit: 'ns', description: "a migrator's gap between migrate_pages() calls", source: 'prototype: 20 µs–1 ms changed little' },
+  { key: 'jitterProb', flag: 'jitter-prob', kind: 'number', min: 0, max: 1, default: 0, description: 'probability of a random pause at each race-window site (⟂)' },
+  { key: 'jitterNs', flag: 'jitter-ns', kind: 'int', min: 0, default: 0, unit: 'ns', description: 'longest random pause at a race-window site' },
+];
+
+export const sleepParams: ParamSpec[] = [
+  { key: 'spinNs', flag: 'spin-ns', kind: 'int', min: 0, default: 50000, unit: 'ns', description: 'spin on the task state word before Atomics.wait (0 = sleep at once)', source: 'bench/primitives: a bare Atomics.wait wake is tens of µs here' },
+];
+
+const RACE_SITES = ['waitqGap', 'getToPut', 'freePrepare', 'gupPteRead'] as const;
+
+export function costModelFrom(p: Params): CostModel {
+  const n = (k: string): number => (p[k] as number | undefined) ?? 0;
+  const jitter = n('jitterProb') > 0 && n('jitterNs') > 0
+    ? Object.fromEntries(RACE_SITES.map((s) => [s, { prob: n('jitterProb'), maxNs: n('jitterNs') }]))
+    : {};
+  return {
+    ns: {
+      think: n('thinkNs'), faultEntry: n('faultNs'), unmapPerMapping: n('unmapNs'), tlbFlush: n('tlbFlushNs'),
+      remapPerMapping: n('remapNs'), copy: n('copyNs'), alloc: n('allocNs'), moveMappingCheck: n('checkNs'), betweenCalls: n('gapNs'),
+    },
+    jitter,
+  };
+}
+
+export function sleepFrom(p: Params): Partial<SleepPolicy> {
+  return { spinNs: (p.spinNs as number | undefined) ?? 50000 };
+}

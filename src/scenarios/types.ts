@@ -1,0 +1,75 @@
+// What a scenario declares: its variants, parameters with defaults, roles, the page world it boots,
+// and the invariants that must hold once every role has stopped.
+import type { MemConfig } from '../shared/layout.js';
+import type { Mem } from '../shared/memory.js';
+import type { TaskOptions } from '../shared/task.js';
+
+export type ParamValue = number | string | boolean;
+export type Params = Record<string, ParamValue>;
+
+export interface ParamSpec {
+  key: string;
+  /** The CLI flag without dashes, e.g. 'faulters'. */
+  flag: string;
+  description: string;
+  default: ParamValue;
+  kind: 'int' | 'number' | 'choice' | 'bool';
+  min?: number;
+  max?: number;
+  choices?: readonly string[];
+  /** Where a default comes from (cost model figures), one line. */
+  source?: string;
+  /** A value a user may leave at 0 (e.g. faulters 0 is the baseline). */
+  unit?: string;
+}
+
+export interface VariantSpec {
+  name: string;
+  description: string;
+  /** Kernel version or commit the variant models. */
+  kernel: string;
+  /** A deliberately broken control: a detector must catch it. */
+  knownBuggy?: boolean;
+}
+
+export interface RoleSpec {
+  role: string;
+  config: Record<string, unknown>;
+  task?: TaskOptions;
+}
+
+export interface Violation {
+  kind: 'invariant' | 'page-conservation' | 'lost-write' | 'refcount-underflow' | 'lost-wakeup' | 'offline-livelock';
+  detail: string;
+}
+
+export interface Proportion {
+  successes: number;
+  trials: number;
+}
+
+export interface Scenario {
+  name: string;
+  title: string;
+  seeds: string[];
+  description: string;
+  variants: VariantSpec[];
+  params: ParamSpec[];
+  /** Histograms the roles record (all integer ns unless units says otherwise). */
+  histograms: Record<string, { unit: string; description: string }>;
+  memConfig(p: Params): MemConfig;
+  /** Boots the page world on the main thread before any role starts. */
+  setup(m: Mem, p: Params, variant: string): void;
+  roles(p: Params, variant: string): RoleSpec[];
+  /** Invariants at quiescence (every role stopped). */
+  checkQuiescent(m: Mem, p: Params, variant: string): Violation[];
+  /** Rates from the measured counters; rates.migrationSuccess where it applies. */
+  rates(c: Record<string, number>): Record<string, Proportion>;
+  /** Lost-wakeup watchdog threshold in ms (asleep with the bit clear this long). */
+  lostWakeupMs?: number;
+  /** Figures derived from the measured counters, and which direction is better for each. */
+  derived?(c: Record<string, number>): Record<string, number>;
+  better?: Record<string, 'higher' | 'lower'>;
+  /** Whether a forbidden kind counts for a variant (default: every kind counts). */
+  forbiddenFor?(variant: string, kind: string): boolean;
+}

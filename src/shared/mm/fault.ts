@@ -1,0 +1,61 @@
+// A user access and the migration-entry fault (mm/memory.c do_swap_page -> mm/migrate.c
+// __migration_entry_wait, v4.19 and v5.0), with the WAIT_MODE switch of kernel-model.md §3.
+import { isMigrationEntry, ptePfn } from '../pagetable.js';
+import { spinLock, spinUnlock } from '../spinlock.js';
+import { SITE } from '../cost.js';
+import { STAT } from '../stats.js';
+import { nowNs } from '../clock.js';
+import type { Task } from '../task.js';
+
+export const WAIT_VARIANTS = ['wait-locked', 'put-and-wait'] as const;
+export type WaitVariant = (typeof WAIT_VARIANTS)[number];
+
+export interface MigrationWait {
+  /** Reference hold time of the last wait in ns (get_page_unless_zero -> put_page), -1 if none taken. */
+  holdNs: number;
+}
+
+export interface FaultOps {
+  /**
+   * __migration_entry_wait() for the PTE at cell under ptl: re-check, take a reference, unlock, wait
+   * by variant. Returns once the access should be retried.
+   */
+  migrationEntryWait(cell: number, ptl: number): MigrationWait;
+}
+
+export function makeFault(t: Task, variant: WaitVariant): FaultOps {
+  const { m, pg, lock, delay } = t;
+  const w = m.w;
+  const out: MigrationWait = { holdNs: -1 };
+  // v4.19: wait_on_page_locked() with the reference held through the sleep, then put_page().
+  const waitLocked = (p: number, t0: number): void => {
+    lock.waitOnPageLocked(p);
+    pg.putPage(p);
+    out.holdNs = nowNs() - t0;
+  };
+  // v5.0 (9a1ea439b16b): put_and_wait_on_page_locked() drops the reference once queued.
+  const putAndWait = (p: number, t0: number): void => {
+    lock.putAndWaitOnPageLocked(p);
+    out.holdNs = t.wq.lastDropPutNs() - t0;
+  };
+  const wait = variant === 'wait-locked' ? waitLocked : putAndWait;
+  return {
+    migrationEntryWait(cell, ptl) {
+      out.holdNs = -1;
+      w[t.stats + STAT.migrationEntryFaults]++;
+      delay(SITE.faultEntry);
+      const t0 = nowNs(); // before the ptl, so the clock read does not widen the get -> put window
+      spinLock(w, ptl, t.tid);
+      const pte = Atomics.load(w, cell);
+      if (!isMigrationEntry(pte)) { spinUnlock(w, ptl); return out; }
+      const p = ptePfn(pte);
+      if (!pg.getPageUnlessZero(p)) { spinUnlock(w, ptl); w[t.stats + STAT.faultGetFailed]++; return out; }
+      spinUnlock(w, ptl);
+      delay(SITE.getToPut);
+      w[t.stats + STAT.waitsOnLocked]++;
+      wait(p, t0);
+      return out;
+    },
+  };
+}
+

@@ -1,0 +1,145 @@
+// migrate_pages() -> unmap_and_move() -> __unmap_and_move() -> move_to_new_page() (mm/migrate.c,
+// v4.19/v5.0 shape, kernel-model.md §4.1–§4.5), with the ALLOC_ORDER switch of §5.
+import { PAGE_WORDS, PF_FLAGS, PF_MAPCOUNT, PF_MAPPING, PF_REF, PG_migrated_from, PG_uptodate, PG_writeback, PG_dirty, PG_active, PG_referenced, ANON_MAPPING } from '../layout.js';
+import { SHARED } from '../waitqueue.js';
+import { SITE } from '../cost.js';
+import { STAT } from '../stats.js';
+import type { TlbOps } from '../pagetable.js';
+import type { Task } from '../task.js';
+import { removeMigrationPtes, tryToUnmapMigration } from './rmap.js';
+import { putbackLruPage } from './lru.js';
+import { EAGAIN, ENOMEM, SUCCESS, makeMoveMapping, type MoveMappingVariant } from './move-mapping.js';
+
+export const MIGRATE_PASSES = 10; // the first try plus nine retries
+export const ALLOC_ORDERS = ['before-lock', 'after-lock'] as const;
+export type AllocOrder = (typeof ALLOC_ORDERS)[number];
+
+export interface MigrateOptions {
+  moveMapping: MoveMappingVariant;
+  allocOrder: AllocOrder;
+}
+
+export interface MigrateResult {
+  succeeded: number;
+  failed: number;
+  /** unmap_and_move() calls made. */
+  attempts: number;
+}
+
+export interface Migrator {
+  /** migrate_pages(from, MIGRATE_SYNC): each page isolated (our reference); failures are put back. */
+  migratePages(from: number[]): MigrateResult;
+}
+
+const COPIED_FLAGS = PG_uptodate | PG_dirty | PG_active | PG_referenced;
+
+export function makeMigrator(t: Task, tlb: TlbOps, o: MigrateOptions): Migrator {
+  const { m, pg, lock, delay, alloc } = t;
+  const w = m.w;
+  const st = t.stats;
+  const moveMapping = makeMoveMapping(t, o.moveMapping);
+  const pa = (pfn: number, f: number): number => m.L.pages + pfn * PAGE_WORDS + f;
+  const allocBeforeLock = o.allocOrder === 'before-lock';
+
+  const getNewPage = (): number => {
+    delay(SITE.alloc);
+    const n = alloc.allocPage();
+    if (n >= 0) w[st + STAT.newpageAllocs]++;
+    return n;
+  };
+
+  // migrate_page(): move the mapping, then copy data and page state while both pages are locked.
+  const moveToNewPage = (n: number, p: number): number => {
+    const rc = moveMapping(p, n);
+    if (rc !== SUCCESS) return rc;
+    delay(SITE.copy);
+    const dw = m.L.cfg.dataWords;
+    for (let i = 0; i < dw; i++) w[m.L.data + n * dw + i] = w[m.L.data + p * dw + i];
+    Atomics.or(w, pa(n, PF_FLAGS), Atomics.load(w, pa(p, PF_FLAGS)) & COPIED_FLAGS);
+    Atomics.or(w, pa(p, PF_FLAGS), PG_migrated_from); // harness marker: writes to p from now on are lost
+    if (w[pa(p, PF_MAPPING)] !== ANON_MAPPING) w[pa(p, PF_MAPPING)] = 0; // the old file page is orphaned
+    return SUCCESS;
+  };
+
+  // __unmap_and_move(): the source stays locked across unmap, move and remap.
+  const unmapAndMoveLocked = (p: number, newIn: number, force: boolean): number => {
+    if (!lock.trylockPage(p)) {
+      if (!force) { w[st + STAT.eagainTrylock]++; return EAGAIN; }
+      lock.lockPage(p);
+    }
+    let rc = EAGAIN;
+    let n = newIn;
+    if (Atomics.load(w, pa(p, PF_FLAGS)) & PG_writeback) {
+      if (!force) { lock.unlockPage(p); w[st + STAT.eagainWriteback]++; return EAGAIN; }
+      if (Atomics.load(w, pa(p, PF_FLAGS)) & PG_writeback) t.wq.waitOnPageBitCommon(p, PG_writeback, SHARED);
+    }
+    if (!allocBeforeLock) {
+      n = getNewPage(); // 2020 RFC: allocated under the source page lock
+      if (n < 0) { lock.unlockPage(p); return ENOMEM; }
+    }
+    if (!lock.trylockPage(n)) { w[st + STAT.eagainNewpage]++; rc = EAGAIN; }
+    else {
+      let wasMapped = false;
+      if (Atomics.load(w, pa(p, PF_MAPCOUNT)) > 0) { tryToUnmapMigration(t, tlb, p); wasMapped = true; }
+      if (Atomics.load(w, pa(p, PF_MAPCOUNT)) === 0) rc = moveToNewPage(n, p);
+      if (wasMapped) removeMigrationPtes(t, p, rc === SUCCESS ? n : p);
+      lock.unlockPage(n);
+    }
+    lock.unlockPage(p); // wakes the migration-entry waiters, after the PTEs were restored
+    if (rc === SUCCESS) putbackLruPage(t, n); // LRU + drop the allocation reference
+    else if (!allocBeforeLock) pg.putPage(n);
+    return rc;
+  };
+
+  // unmap_and_move(): allocate (mainline: first), the freed-under-us shortcut, then the locked part.
+  const unmapAndMove = (p: number, force: boolean): number => {
+    let n = -1;
+    if (allocBeforeLock) {
+      n = getNewPage();
+      if (n < 0) return ENOMEM;
+    }
+    let rc: number;
+    let used = false;
+    if (Atomics.load(w, pa(p, PF_REF)) === 1) {
+      rc = SUCCESS; // only our isolation reference is left: the page was freed under us
+      Atomics.and(w, pa(p, PF_FLAGS), ~PG_active);
+    } else {
+      rc = unmapAndMoveLocked(p, n, force);
+      used = rc === SUCCESS;
+    }
+    if (rc === SUCCESS) pg.putPage(p); // drops the isolation reference, normally the last
+    else if (rc !== EAGAIN && rc !== ENOMEM) putbackLruPage(t, p);
+    if (allocBeforeLock && !used) {
+      pg.putPage(n); // every failed attempt frees the page it allocated
+      w[st + STAT.newpageWasted]++;
+    }
+    return rc;
+  };
+
+  return {
+    migratePages(from) {
+      const pending = from.slice();
+      let succeeded = 0, failed = 0, attempts = 0;
+      for (let pass = 0; pass < MIGRATE_PASSES && pending.length > 0; pass++) {
+        for (let i = 0; i < pending.length;) {
+          attempts++;
+          const rc = unmapAndMove(pending[i], pass > 2);
+          if (rc === EAGAIN) { w[st + STAT.eagain1 + pass]++; i++; continue; }
+          if (rc === ENOMEM) { pass = MIGRATE_PASSES; break; } // abort the call; the rest is put back below
+          pending.splice(i, 1);
+          if (rc === SUCCESS) succeeded++;
+          else failed++;
+        }
+      }
+      failed += pending.length; // still EAGAIN after the last pass
+      for (const p of pending) putbackLruPage(t, p);
+      // Counted together at the end, so a counter snapshot never splits a call.
+      w[st + STAT.migrateCalls]++;
+      w[st + STAT.migratePages] += from.length;
+      w[st + STAT.migrateSucceeded] += succeeded;
+      w[st + STAT.migrateFailed] += failed;
+      w[st + STAT.migrateAttempts] += attempts;
+      return { succeeded, failed, attempts };
+    },
+  };
+}

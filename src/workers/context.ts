@@ -1,0 +1,101 @@
+// What every role shares: its view of the SAB, its task, its histograms, the start barrier, the
+// measure and stop words. Built once when the role's thread starts its task.
+import { readFileSync } from 'node:fs';
+import * as hdr from 'hdr-histogram-js';
+import { attachMemory, type Mem } from '../shared/memory.js';
+import { makeTask, type Task, type TaskOptions } from '../shared/task.js';
+import { C_BARRIER, C_GO, C_MEASURE, C_PARKED, C_QUIESCE, C_STOP, type MemConfig } from '../shared/layout.js';
+import { setRunEpoch } from '../shared/clock.js';
+import { makeTlb, type TlbOps } from '../shared/pagetable.js';
+
+/** The task payload piscina hands a role (structured-cloned; the SAB is shared, not copied). */
+export interface RolePayload {
+  sab: SharedArrayBuffer;
+  mem: MemConfig;
+  tid: number;
+  role: string;
+  config: Record<string, unknown>;
+  task: TaskOptions;
+  epochMs: number;
+  histograms: string[];
+}
+
+export interface RoleResult {
+  role: string;
+  tid: number;
+  /** Compressed base64 HdrHistogram per name (integer ns). */
+  histograms: Record<string, string>;
+  extra?: Record<string, unknown>;
+  /** This thread's CPU time in ms (utime + stime from procfs), -1 where unavailable. */
+  cpuMs: number;
+}
+
+export interface RoleContext {
+  m: Mem;
+  t: Task;
+  tlb: TlbOps;
+  config: Record<string, unknown>;
+  /** Records an ns sample into a named histogram (only while measuring). */
+  record(name: string, ns: number): void;
+  /** Re-reads the measure word; call once per loop iteration. Resets histograms at warm-up end. */
+  tick(): boolean;
+  stopped(): boolean;
+  /** Parks while the main thread audits (C_QUIESCE); returns at once otherwise. */
+  parkIfAsked(): void;
+  finish(extra?: Record<string, unknown>): RoleResult;
+}
+
+let wasmReady = false;
+
+export function makeRoleContext(p: RolePayload): RoleContext {
+  if (!wasmReady) { hdr.initWebAssemblySync(); wasmReady = true; }
+  setRunEpoch(p.epochMs);
+  const m = attachMemory(p.sab, p.mem);
+  const t = makeTask(m, p.tid, p.task);
+  const tlb = makeTlb(m, t.cpu);
+  const w = m.w;
+  const c = m.L.control;
+  const hists = new Map<string, hdr.Histogram>();
+  for (const name of p.histograms) hists.set(name, hdr.build({ useWebAssembly: true, lowestDiscernibleValue: 1, highestTrackableValue: 60e9, numberOfSignificantValueDigits: 3 }));
+  let measuring = false;
+  return {
+    m, t, tlb, config: p.config,
+    record(name, ns) {
+      if (measuring) hists.get(name)?.recordValue(ns > 0 ? Math.round(ns) : 0);
+    },
+    tick() {
+      if (!measuring && Atomics.load(w, c + C_MEASURE) !== 0) { measuring = true; for (const h of hists.values()) h.reset(); }
+      return measuring;
+    },
+    stopped: () => Atomics.load(w, c + C_STOP) !== 0,
+    parkIfAsked() {
+      if (Atomics.load(w, c + C_QUIESCE) === 0) return;
+      Atomics.add(w, c + C_PARKED, 1);
+      while (Atomics.load(w, c + C_QUIESCE) !== 0) Atomics.wait(w, c + C_QUIESCE, 1, 50);
+      Atomics.sub(w, c + C_PARKED, 1);
+    },
+    finish(extra) {
+      const out: Record<string, string> = {};
+      for (const [name, h] of hists) { out[name] = hdr.encodeIntoCompressedBase64(h); h.destroy(); }
+      return { role: p.role, tid: p.tid, histograms: out, extra, cpuMs: threadCpuMs() };
+    },
+  };
+}
+
+/** Arrive at the start barrier and block until the main thread says go. */
+export function arriveAndWait(m: Mem): void {
+  const c = m.L.control;
+  Atomics.add(m.w, c + C_BARRIER, 1);
+  while (Atomics.load(m.w, c + C_GO) === 0) Atomics.wait(m.w, c + C_GO, 0, 100);
+}
+
+/** This thread's CPU time from /proc/thread-self/stat (Linux), in ms. */
+export function threadCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime + stime, USER_HZ = 100
+  } catch {
+    return -1;
+  }
+}

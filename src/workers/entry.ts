@@ -1,0 +1,14 @@
+// The one module piscina starts: dispatches a role task to its loop (one file per role).
+import { arriveAndWait, makeRoleContext, type RolePayload, type RoleResult, type RoleContext } from './context.js';
+import { faulter } from './faulter.js';
+import { migrator } from './migrator.js';
+
+export const ROLES: Record<string, (ctx: RoleContext) => RoleResult> = { faulter, migrator };
+
+export default function runRole(p: RolePayload): RoleResult {
+  const loop = ROLES[p.role];
+  if (!loop) throw new Error(`unknown role '${p.role}'`);
+  const ctx = makeRoleContext(p);
+  arriveAndWait(ctx.m);
+  return loop(ctx);
+}

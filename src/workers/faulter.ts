@@ -1,0 +1,55 @@
+// Faulter role: touches its mapped pages through the PTE (TLB rule), and on a migration entry
+// runs __migration_entry_wait by the wait variant, then retries the access.
+import { isMigrationEntry, pteCell, ptlOf } from '../shared/pagetable.js';
+import { makeFault, type WaitVariant } from '../shared/mm/fault.js';
+import { SITE } from '../shared/cost.js';
+import { STAT } from '../shared/stats.js';
+import { nowNs } from '../shared/clock.js';
+import type { RoleContext, RoleResult } from './context.js';
+
+export interface FaulterConfig {
+  mm: number;
+  /** Page indexes (PTE slots) this faulter touches, round-robin. */
+  pages: number[];
+  wait: WaitVariant;
+}
+
+export function faulter(ctx: RoleContext): RoleResult {
+  const { m, t, tlb } = ctx;
+  const cfg = ctx.config as unknown as FaulterConfig;
+  const w = m.w;
+  const fault = makeFault(t, cfg.wait);
+  const cells = cfg.pages.map((i) => pteCell(m, cfg.mm, i));
+  const ptl = ptlOf(m, cfg.mm);
+  const st = t.stats;
+  const dw = m.L.cfg.dataWords;
+  const data = m.L.data;
+  let seq = 0;
+  const touch = (pfn: number): void => { if (dw > 0) w[data + pfn * dw] = ++seq; };
+  let k = 0;
+  while (!ctx.stopped()) {
+    const measuring = ctx.tick();
+    const cell = cells[k];
+    if (tlb.access(cell, touch)) {
+      w[st + STAT.touches]++;
+      k = k + 1 === cells.length ? 0 : k + 1;
+      t.delay(SITE.think);
+      continue;
+    }
+    if (!isMigrationEntry(tlb.lastPte())) continue; // transient: a PTE being switched under its ptl
+    const seen = measuring ? nowNs() : 0;
+    let sleepsBefore = w[st + STAT.sleeps] + w[st + STAT.resleeps];
+    for (;;) {
+      const r = fault.migrationEntryWait(cell, ptl);
+      if (r.holdNs >= 0) ctx.record('refHold', r.holdNs);
+      const sleeps = w[st + STAT.sleeps] + w[st + STAT.resleeps] - sleepsBefore;
+      if (r.holdNs >= 0) ctx.record('sleepsPerWait', sleeps);
+      sleepsBefore += sleeps;
+      if (tlb.access(cell, touch) || ctx.stopped()) break;
+      if (!isMigrationEntry(tlb.lastPte())) continue;
+    }
+    w[st + STAT.touches]++;
+    if (measuring) ctx.record('faultWait', nowNs() - seen);
+  }
+  return ctx.finish();
+}

@@ -1,0 +1,75 @@
+// The command line as a user meets it: exit codes, error messages naming the bad value, the JSON
+// schema, atomic results files, and Ctrl-C writing partial results.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CLI = new URL('../src/cli.js', import.meta.url).pathname;
+const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
+
+test('list names every scenario with its variants and parameter defaults', () => {
+  const r = cli('list', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const list = JSON.parse(r.stdout) as { name: string; variants: { name: string }[]; params: { flag: string; default: unknown }[] }[];
+  const mew = list.find((s) => s.name === 'migration-entry-wait');
+  assert.ok(mew);
+  assert.deepEqual(mew.variants.map((v) => v.name), ['wait-locked', 'put-and-wait']);
+  assert.equal(mew.params.find((p) => p.flag === 'faulters')?.default, 2);
+  const text = cli('list');
+  assert.equal(text.status, 0);
+  assert.match(text.stdout, /--faulters\s+2/);
+});
+
+for (const [args, pattern] of [
+  [['run', 'no-such-scenario', '--variant', 'x'], /unknown scenario "no-such-scenario"/],
+  [['run', 'migration-entry-wait', '--variant', 'bogus'], /unknown variant "bogus"/],
+  [['run', 'migration-entry-wait', '--variant', 'put-and-wait', '--faulters', '-1'], /--faulters "-1": must be >= 0/],
+  [['run', 'migration-entry-wait', '--variant', 'put-and-wait', '--faulters', 'many'], /--faulters "many": expected a whole number/],
+  [['run', 'migration-entry-wait', '--variant', 'put-and-wait', '--duration', '0'], /--duration "0": expected a number > 0/],
+  [['run', 'migration-entry-wait', '--variant', 'put-and-wait', '--no-such-flag', '3'], /unknown parameter --no-such-flag/],
+  [['compare', 'migration-entry-wait', '--variants', 'put-and-wait'], /expected two variants/],
+  [['run', 'migration-entry-wait'], /required option '--variant <name>' not specified/],
+] as [string[], RegExp][]) {
+  test(`bad input exits 2 with a clear message: ${args.join(' ')}`, () => {
+    const r = cli(...args);
+    assert.equal(r.status, 2, `stdout ${r.stdout} stderr ${r.stderr}`);
+    assert.match(r.stderr, pattern);
+  });
+}
+
+test('run --json prints one document with the documented schema and writes --out atomically', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pagestorm-'));
+  const out = join(dir, 'r.json');
+  const r = cli('run', 'migration-entry-wait', '--variant', 'put-and-wait', '--faulters', '1', '--duration', '0.5', '--warmup', '0.1', '--json', '--out', out);
+  assert.equal(r.status, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  for (const k of ['scenario', 'variant', 'params', 'seed', 'env', 'durationS', 'counters', 'rates', 'histograms', 'forbidden', 'cpuShare', 'warnings', 'interrupted']) assert.ok(k in doc, `missing ${k}`);
+  assert.equal(doc.scenario, 'migration-entry-wait');
+  assert.ok(doc.rates.migrationSuccess.rate >= 0 && doc.rates.migrationSuccess.rate <= 1);
+  for (const f of ['count', 'p50', 'p90', 'p99', 'p999', 'max', 'unit']) assert.ok(f in doc.histograms.migration, `histogram field ${f}`);
+  assert.deepEqual(doc.forbidden, []);
+  for (const k of ['cpuModel', 'cores', 'node', 'gitCommit']) assert.ok(k in doc.env);
+  assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), doc);
+  assert.deepEqual(readdirSync(dir), ['r.json'], 'a temporary file was left behind');
+});
+
+test('Ctrl-C stops the run, writes partial results over the old file, and exits 130', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pagestorm-'));
+  const out = join(dir, 'r.json');
+  writeFileSync(out, '{"earlier": true}\n');
+  const child = spawn(process.execPath, [CLI, 'run', 'migration-entry-wait', '--variant', 'wait-locked', '--faulters', '1', '--duration', '60', '--json', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  await new Promise((r) => setTimeout(r, 2500));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  assert.equal(code, 130);
+  const doc = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(doc.interrupted, true);
+  assert.ok(doc.durationS < 60);
+  assert.deepEqual(JSON.parse(stdout), doc);
+  assert.ok(existsSync(out));
+});
