@@ -1,11 +1,111 @@
-// sweep and soak (filled in below as they land).
-import { InputError } from '../run/params.js';
-import type { Io } from './io.js';
+// sweep (one parameter over a list of values) and soak (one long run logged interval by interval).
+import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
+import * as hdr from 'hdr-histogram-js';
+import { runOnce, type IntervalReport } from '../run/run-once.js';
+import { mergeHistograms } from '../run/histograms.js';
+import { InputError, parseParamList, parseScenarioArgs } from '../run/params.js';
+import { writeFileAtomic, writeJsonAtomic } from '../run/results-file.js';
+import type { RunResult } from '../report/schema.js';
+import { renderRunText } from '../report/run-text.js';
+import { formatTable, fmtNs, fmtNum, fmtPct } from '../report/table.js';
+import { wilson } from '../report/statistics.js';
+import { renderHtmlReport } from '../report/html.js';
+import { runReportDoc } from '../report/run-html.js';
+import { exitCodeFor, scenarioOrThrow, variantOrThrow, type MeasureOpts } from './actions.js';
+import { withInterrupt, type Io } from './io.js';
 
-export async function sweepAction(_io: Io, _name: string, _opts: unknown, _words: string[]): Promise<void> {
-  throw new InputError('sweep is not implemented yet');
+export async function sweepAction(io: Io, name: string, opts: MeasureOpts & { variant: string; param: string; values: string; repeat: number }, words: string[]): Promise<void> {
+  const sc = scenarioOrThrow(name);
+  const variants = opts.variant.split(',').map((v) => variantOrThrow(sc, v.trim()));
+  const base = parseScenarioArgs(sc, words);
+  const { spec, values } = parseParamList(sc, opts.param.replace(/^--/, ''), opts.values);
+  const runs: RunResult[] = [];
+  let interrupted = false;
+  await withInterrupt(io, async (signal) => {
+    // Values outside, variants inside, repeats outermost: drift spreads over every cell alike.
+    for (let rep = 0; rep < opts.repeat && !interrupted; rep++) {
+      for (const value of values) {
+        for (const variant of variants) {
+          if (signal.aborted) { interrupted = true; break; }
+          const r = await runOnce(sc, variant, { ...base, [spec.key]: value }, { durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed + rep, signal });
+          runs.push(r);
+          if (!opts.json) io.err(`${spec.flag}=${value} ${variant}: ${Object.entries(r.rates).map(([k, x]) => `${k} ${fmtPct(x.rate)}`).join(' ')}\n`);
+          if (r.interrupted) interrupted = true;
+        }
+      }
+    }
+  });
+  const rateKeys = [...new Set(runs.flatMap((r) => Object.keys(r.rates)))];
+  const histKeys = Object.entries(sc.histograms).filter(([, h]) => h.unit === 'ns').map(([k]) => k);
+  const rows = values.flatMap((value) => variants.map((variant) => {
+    const cell = runs.filter((r) => r.variant === variant && r.params[spec.key] === value);
+    const rates = rateKeys.map((k) => {
+      const s = cell.reduce((a, r) => a + (r.rates[k]?.successes ?? 0), 0);
+      const n = cell.reduce((a, r) => a + (r.rates[k]?.trials ?? 0), 0);
+      const ci = wilson(s, n);
+      return n ? `${fmtPct(s / n)} [${fmtPct(ci.lo)}, ${fmtPct(ci.hi)}]` : '–';
+    });
+    const hist = histKeys.map((k) => fmtNs(median(cell.map((r) => (r.histograms[k]?.count ? r.histograms[k].p99 : NaN)))));
+    const derived = Object.keys(sc.better ?? {}).map((k) => fmtNum(median(cell.map((r) => r.derived[k]))));
+    const forbidden = cell.reduce((a, r) => a + r.forbidden.reduce((b, f) => b + f.count, 0), 0);
+    return [String(value), variant, String(cell.length), ...rates, ...derived, ...hist, String(forbidden)];
+  }));
+  const headers = [spec.flag, 'variant', 'runs', ...rateKeys, ...Object.keys(sc.better ?? {}), ...histKeys.map((k) => `${k} p99`), 'forbidden'];
+  const doc = { scenario: sc.name, param: spec.key, values, variants, repeat: opts.repeat, interrupted, runs };
+  if (opts.out) writeJsonAtomic(opts.out, doc);
+  if (opts.html) writeFileAtomic(opts.html, renderHtmlReport({ title: `pagestorm sweep: ${sc.name} over ${spec.flag}`, sections: [{ heading: `${sc.name}: ${spec.flag} = ${values.join(', ')}`, table: { headers, rows } }] }));
+  io.out(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `${formatTable(headers, rows)}\n`);
+  io.exitCode = exitCodeFor(runs, interrupted);
 }
 
-export async function soakAction(_io: Io, _name: string, _opts: unknown, _words: string[]): Promise<void> {
-  throw new InputError('soak is not implemented yet');
+function median(xs: number[]): number {
+  const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (v.length === 0) return NaN;
+  return v.length % 2 ? v[(v.length - 1) >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+}
+
+/** One interval line: counts, rates, each histogram's p99, forbidden outcomes so far. */
+function intervalLine(iv: IntervalReport, r: Record<string, { successes: number; trials: number }>, p99: Record<string, number>): string {
+  const rates = Object.entries(r).map(([k, x]) => `${k} ${x.trials ? fmtPct(x.successes / x.trials) : '–'} of ${x.trials}`).join(', ');
+  const lat = Object.entries(p99).map(([k, v]) => `${k} p99 ${fmtNs(v)}`).join(', ');
+  return `[${iv.endS.toFixed(1).padStart(7)} s] interval ${iv.index + 1}: ${rates}${lat ? `; ${lat}` : ''}; forbidden so far ${iv.forbiddenSoFar}`;
+}
+
+export async function soakAction(io: Io, name: string, opts: MeasureOpts & { variant: string; interval: number; log?: string }, words: string[]): Promise<void> {
+  const sc = scenarioOrThrow(name);
+  const variant = variantOrThrow(sc, opts.variant);
+  const params = parseScenarioArgs(sc, words);
+  if (opts.interval > opts.duration) throw new InputError(`--interval ${opts.interval} is longer than --duration ${opts.duration}`);
+  // The log grows in FILE.partial and is renamed when the soak ends, so an old FILE is never half-overwritten.
+  const partial = opts.log ? `${opts.log}.partial` : undefined;
+  const units = Object.fromEntries(Object.entries(sc.histograms).map(([k, h]) => [k, h.unit]));
+  const startMs = Date.now();
+  if (partial) {
+    writeFileSync(partial, `#[Histogram log format version 1.3]\n#[StartTime: ${(startMs / 1000).toFixed(3)} (seconds since epoch), ${new Date(startMs).toISOString()}]\n#[pagestorm soak ${sc.name} / ${variant}; values in ns; tag = histogram name]\n"StartTimestamp","Interval_Length","Interval_Max","Interval_Compressed_Histogram"\n`);
+  }
+  const onInterval = (iv: IntervalReport): void => {
+    const merged = mergeHistograms(iv.encoded, units);
+    io.err(`${intervalLine(iv, sc.rates(iv.counters), Object.fromEntries(Object.entries(merged).filter(([, h]) => h.unit === 'ns' && h.count).map(([k, h]) => [k, h.p99])))}\n`);
+    if (!partial) return;
+    let lines = '';
+    const writer = new hdr.HistogramLogWriter((s: string) => { lines += s; });
+    for (const key of Object.keys(units)) {
+      const parts = iv.encoded.filter((e) => e[key]);
+      if (!parts.length) continue;
+      const total = hdr.build({ useWebAssembly: true });
+      for (const e of parts) { const h = hdr.decodeFromCompressedBase64(e[key], 32, true); total.add(h); h.destroy(); }
+      total.tag = key;
+      writer.outputIntervalHistogram(total, iv.startS, iv.endS, 1e6);
+      total.destroy();
+    }
+    appendFileSync(partial, lines);
+  };
+  const r = await withInterrupt(io, (signal) => runOnce(sc, variant, params, {
+    durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed, signal, intervalS: opts.interval, onInterval,
+  }));
+  if (partial && opts.log) renameSync(partial, opts.log);
+  if (opts.out) writeJsonAtomic(opts.out, r);
+  if (opts.html) writeFileAtomic(opts.html, renderHtmlReport(runReportDoc(r)));
+  io.out(opts.json ? `${JSON.stringify(r, null, 2)}\n` : `${renderRunText(r)}\n`);
+  io.exitCode = exitCodeFor([r], r.interrupted);
 }

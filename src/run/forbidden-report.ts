@@ -16,11 +16,12 @@ const DETAIL: Record<string, (d: number[]) => string> = {
   'offline-livelock': (d) => `offline of frames [${d[0]}, ${d[1]}) did not finish; stuck frame ${d[2]} (cpu ${d[3]})`,
 };
 
-export function describeForbidden(m: Mem, violations: Violation[]): ForbiddenReport[] {
+/** firstAtMs becomes ms since the roles were released (goMs on the roles' clock). */
+export function describeForbidden(m: Mem, violations: Violation[], goMs = 0): ForbiddenReport[] {
   return readForbidden(m).map((f) => {
     const fromQuiescence = f.words.every((x) => x === -1);
     const q = violations.find((v) => v.kind === f.kind);
     const detail = fromQuiescence && q ? `at quiescence: ${q.detail}` : (DETAIL[f.kind]?.(f.words) ?? `details ${f.words.join(', ')}`);
-    return { kind: f.kind, count: f.count, firstAtMs: f.firstAtMs, detail };
+    return { kind: f.kind, count: f.count, firstAtMs: Math.max(0, Math.round(f.firstAtMs - goMs)), detail };
   });
 }

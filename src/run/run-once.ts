@@ -3,12 +3,14 @@
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createMemory, type Mem } from '../shared/memory.js';
-import { C_BARRIER, C_GO, C_MEASURE, C_STOP, FORBIDDEN_KINDS } from '../shared/layout.js';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { C_BARRIER, C_GO, C_INTERVAL, C_MEASURE, C_STOP, FORBIDDEN_KINDS } from '../shared/layout.js';
 import { STAT_NAMES, sumStats } from '../shared/stats.js';
-import { readForbidden, recordForbidden } from '../shared/forbidden.js';
+import { forbiddenTotal, readForbidden, recordForbidden } from '../shared/forbidden.js';
 import { makeLostWakeupWatchdog } from '../shared/watchdog.js';
-import type { RolePayload, RoleResult } from '../workers/context.js';
-import type { Params, Scenario } from '../scenarios/types.js';
+import type { IntervalMessage, RolePayload, RoleResult } from '../workers/context.js';
+import type { Params, RoleSpec, Scenario } from '../scenarios/types.js';
+import type { Piscina } from 'piscina';
 import { createRolePool } from './pool.js';
 import { runEnv } from './env.js';
 import { mergeHistograms } from './histograms.js';
@@ -28,6 +30,20 @@ export interface RunOptions {
   /** How long stopped roles may take to return before the run is declared hung. */
   stopGraceS?: number;
   onProgress?: (p: { elapsedS: number; phase: 'warmup' | 'measure' | 'drain'; counters: Record<string, number> }) => void;
+  /** Soak: cut the measured part into intervals of this many seconds, reported through onInterval. */
+  intervalS?: number;
+  onInterval?: (iv: IntervalReport) => void;
+}
+
+export interface IntervalReport {
+  index: number;
+  /** Seconds since measuring began. */
+  startS: number;
+  endS: number;
+  counters: Record<string, number>;
+  /** Per histogram name: the roles' encoded interval histograms (merge with mergeHistograms). */
+  encoded: Record<string, string>[];
+  forbiddenSoFar: number;
 }
 
 const delta = (a: Record<string, number>, b: Record<string, number>): Record<string, number> =>
@@ -47,13 +63,37 @@ export async function runOnce(sc: Scenario, variant: string, params: Params, o: 
   const startedAt = new Date().toISOString();
   const epochMs = performance.timeOrigin + performance.now();
   const pool = createRolePool(roles.length);
+  try {
+    return await runWithPool(sc, v.knownBuggy === true, variant, p, o, m, roles, pool, epochMs, startedAt, warnings);
+  } finally {
+    Atomics.store(w, c + C_STOP, 1); // a throw anywhere above must not leave roles running
+    await pool.destroy().catch(() => {}); // idempotent: the normal path destroyed it already
+  }
+}
+
+async function runWithPool(
+  sc: Scenario, knownBuggy: boolean, variant: string, p: Params, o: RunOptions, m: Mem, roles: RoleSpec[],
+  pool: Piscina, epochMs: number, startedAt: string, warnings: string[],
+): Promise<RunResult> {
+  const w = m.w;
+  const c = m.L.control;
   const histNames = Object.keys(sc.histograms);
   let error: string | undefined;
   let interrupted = false;
   const results: (RoleResult | undefined)[] = new Array(roles.length);
+  const intervalMsgs: IntervalMessage[] = [];
+  const ports: MessagePort[] = [];
   const runs = roles.map((r, tid) => {
     const payload: RolePayload = { sab: m.sab, mem: m.L.cfg, tid, role: r.role, config: r.config, task: r.task ?? {}, epochMs, histograms: histNames };
-    return pool.run(payload).then(
+    let transferList: MessagePort[] | undefined;
+    if (o.intervalS) {
+      const ch = new MessageChannel();
+      ch.port1.on('message', (msg: IntervalMessage) => intervalMsgs.push(msg));
+      ports.push(ch.port1);
+      payload.port = ch.port2;
+      transferList = [ch.port2];
+    }
+    return pool.run(payload, transferList ? { transferList } : {}).then(
       (res: RoleResult) => { results[tid] = res; },
       (e: Error) => { error ??= `${r.role} (task ${tid}) failed: ${e.message}`; Atomics.store(w, c + C_STOP, 1); },
     );
@@ -67,6 +107,7 @@ export async function runOnce(sc: Scenario, variant: string, params: Params, o: 
   const dog = makeLostWakeupWatchdog(m, sc.lostWakeupMs ?? 1000);
   const runMs = (): number => performance.timeOrigin + performance.now() - epochMs;
   const t0 = performance.now();
+  const goMs = runMs(); // forbidden outcomes are reported in ms since the roles were released
   Atomics.store(w, c + C_GO, 1);
   Atomics.notify(w, c + C_GO);
   const elapsedS = (): number => (performance.now() - t0) / 1000;
@@ -77,9 +118,26 @@ export async function runOnce(sc: Scenario, variant: string, params: Params, o: 
   const cpu0 = process.cpuUsage();
   const tm = performance.now();
   let lastProgress = tm;
+  const cuts: { at: number; stats: Record<string, number> }[] = [{ at: tm, stats: before }];
+  let emitted = 0;
+  // An interval is reported once every role has shipped it, or once the next one has begun.
+  const emitIntervals = (final: boolean): void => {
+    while (emitted < cuts.length - 1) {
+      const k = emitted;
+      const msgs = intervalMsgs.filter((x) => x.interval === k);
+      if (msgs.length < roles.length && !final && cuts.length - 1 === k + 1 && performance.now() - cuts[k + 1].at < 2000) return;
+      o.onInterval?.({ index: k, startS: (cuts[k].at - tm) / 1000, endS: (cuts[k + 1].at - tm) / 1000, counters: delta(cuts[k].stats, cuts[k + 1].stats), encoded: msgs.map((x) => x.histograms), forbiddenSoFar: forbiddenTotal(m) });
+      emitted++;
+    }
+  };
   while ((performance.now() - tm) / 1000 < o.durationS && !stopRequested() && !forbiddenSeen()) {
     dog.sample(runMs());
     await sleep(20);
+    if (o.intervalS && performance.now() - cuts[cuts.length - 1].at >= o.intervalS * 1000) {
+      cuts.push({ at: performance.now(), stats: sumStats(m) });
+      Atomics.add(w, c + C_INTERVAL, 1);
+    }
+    if (o.intervalS) emitIntervals(false);
     if (o.onProgress && performance.now() - lastProgress > 1000) {
       lastProgress = performance.now();
       o.onProgress({ elapsedS: elapsedS(), phase: 'measure', counters: delta(before, sumStats(m)) });
@@ -88,6 +146,10 @@ export async function runOnce(sc: Scenario, variant: string, params: Params, o: 
   if (Atomics.load(w, c + C_MEASURE) === 0) before = sumStats(m);
   const measuredS = (performance.now() - tm) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  if (o.intervalS) {
+    cuts.push({ at: performance.now(), stats: sumStats(m) });
+    Atomics.add(w, c + C_INTERVAL, 1); // the roles ship their last interval as they finish
+  }
   Atomics.store(w, c + C_STOP, 1);
   Atomics.notify(w, c + C_GO);
   // Drain: roles finish their current operation; the watchdog keeps rescuing lost wakeups meanwhile.
@@ -104,6 +166,11 @@ export async function runOnce(sc: Scenario, variant: string, params: Params, o: 
   await pool.destroy();
   if (error) interrupted = true;
   const counters = delta(before, sumStats(m));
+  if (o.intervalS) {
+    await sleep(20); // the roles' last interval messages are in flight on their ports
+    emitIntervals(true);
+    for (const port of ports) port.close();
+  }
   const quiescence = settled ? { checked: true, violations: sc.checkQuiescent(m, p, variant) } : { checked: false, violations: [] };
   for (const q of quiescence.violations) {
     if ((FORBIDDEN_KINDS as readonly string[]).includes(q.kind)) recordForbidden(m, q.kind, -1, -1, -1, -1);
@@ -115,10 +182,10 @@ export async function runOnce(sc: Scenario, variant: string, params: Params, o: 
   const rates = Object.fromEntries(Object.entries(sc.rates(counters)).map(([k, r]) => [k, { rate: r.trials ? r.successes / r.trials : NaN, ...r }]));
   const done = results.filter((r): r is RoleResult => r !== undefined);
   return {
-    scenario: sc.name, variant, knownBuggy: v.knownBuggy === true, params: p, seed: o.seed, env: runEnv(), startedAt,
+    scenario: sc.name, variant, knownBuggy, params: p, seed: o.seed, env: runEnv(), startedAt,
     durationS: measuredS, warmupS: o.warmupS, counters, derived: sc.derived ? sc.derived(counters) : {}, rates,
-    histograms: mergeHistograms(done.map((r) => r.histograms), Object.fromEntries(Object.entries(sc.histograms).map(([k, h]) => [k, h.unit]))),
-    forbidden: describeForbidden(m, quiescence.violations).filter((f) => forbiddenFor(sc, variant, f.kind)),
+    histograms: mergeHistograms([...intervalMsgs.map((x) => x.histograms), ...done.map((r) => r.histograms)], Object.fromEntries(Object.entries(sc.histograms).map(([k, h]) => [k, h.unit]))),
+    forbidden: describeForbidden(m, quiescence.violations, goMs).filter((f) => forbiddenFor(sc, variant, f.kind)),
     quiescence, cpuShare, threadCpuMs: done.map((r) => r.cpuMs), warnings, interrupted, error,
   };
 }

@@ -129,6 +129,7 @@ export const C_GO = 2; // released once every role arrived
 export const C_MEASURE = 3; // 0 during warm-up, 1 while measuring
 export const C_QUIESCE = 4; // audit request: roles park when set
 export const C_PARKED = 5; // roles parked for an audit
+export const C_INTERVAL = 6; // soak interval number: roles ship and reset their histograms when it moves
 export const C_SCRATCH = 8; // words 8..15: free for tests and tools
 export const CONTROL_WORDS = LINE;
 

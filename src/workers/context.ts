@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import * as hdr from 'hdr-histogram-js';
 import { attachMemory, type Mem } from '../shared/memory.js';
 import { makeTask, type Task, type TaskOptions } from '../shared/task.js';
-import { C_BARRIER, C_GO, C_MEASURE, C_PARKED, C_QUIESCE, C_STOP, type MemConfig } from '../shared/layout.js';
+import type { MessagePort } from 'node:worker_threads';
+import { C_BARRIER, C_GO, C_INTERVAL, C_MEASURE, C_PARKED, C_QUIESCE, C_STOP, type MemConfig } from '../shared/layout.js';
 import { setRunEpoch } from '../shared/clock.js';
 import { makeTlb, type TlbOps } from '../shared/pagetable.js';
 
@@ -18,6 +19,15 @@ export interface RolePayload {
   task: TaskOptions;
   epochMs: number;
   histograms: string[];
+  /** Soak: interval histograms go back through this port when C_INTERVAL moves. */
+  port?: MessagePort;
+}
+
+/** What a role posts at each soak interval boundary. */
+export interface IntervalMessage {
+  tid: number;
+  interval: number;
+  histograms: Record<string, string>;
 }
 
 export interface RoleResult {
@@ -58,13 +68,30 @@ export function makeRoleContext(p: RolePayload): RoleContext {
   const hists = new Map<string, hdr.Histogram>();
   for (const name of p.histograms) hists.set(name, hdr.build({ useWebAssembly: true, lowestDiscernibleValue: 1, highestTrackableValue: 60e9, numberOfSignificantValueDigits: 3 }));
   let measuring = false;
+  let interval = 0;
+  let ticks = 0;
+  const port = p.port;
+  // Soak: ship this interval's histograms and start the next (checked every 64 ticks to stay cheap).
+  const shipInterval = (): void => {
+    const now = Atomics.load(w, c + C_INTERVAL);
+    if (now === interval || !port) return;
+    const out: Record<string, string> = {};
+    for (const [name, h] of hists) { out[name] = hdr.encodeIntoCompressedBase64(h); h.reset(); }
+    const msg: IntervalMessage = { tid: p.tid, interval, histograms: out };
+    port.postMessage(msg);
+    interval = now;
+  };
   return {
     m, t, tlb, config: p.config,
     record(name, ns) {
       if (measuring) hists.get(name)?.recordValue(ns > 0 ? Math.round(ns) : 0);
     },
     tick() {
-      if (!measuring && Atomics.load(w, c + C_MEASURE) !== 0) { measuring = true; for (const h of hists.values()) h.reset(); }
+      if (!measuring) {
+        if (Atomics.load(w, c + C_MEASURE) !== 0) { measuring = true; interval = Atomics.load(w, c + C_INTERVAL); for (const h of hists.values()) h.reset(); }
+      } else if (port && (++ticks & 63) === 0) {
+        shipInterval();
+      }
       return measuring;
     },
     stopped: () => Atomics.load(w, c + C_STOP) !== 0,
@@ -75,6 +102,8 @@ export function makeRoleContext(p: RolePayload): RoleContext {
       Atomics.sub(w, c + C_PARKED, 1);
     },
     finish(extra) {
+      if (measuring) shipInterval();
+      port?.close();
       const out: Record<string, string> = {};
       for (const [name, h] of hists) { out[name] = hdr.encodeIntoCompressedBase64(h); h.destroy(); }
       return { role: p.role, tid: p.tid, histograms: out, extra, cpuMs: threadCpuMs() };
