@@ -38,6 +38,8 @@ export interface RunResult {
   variant: string;
   knownBuggy: boolean;
   params: Record<string, number | string | boolean>;
+  /** The shared memory's sizes (pages, tasks, cpus, mms, ...). */
+  memConfig: Record<string, number>;
   seed: number;
   env: EnvReport;
   startedAt: string;

@@ -182,7 +182,7 @@ async function runWithPool(
   const rates = Object.fromEntries(Object.entries(sc.rates(counters)).map(([k, r]) => [k, { rate: r.trials ? r.successes / r.trials : NaN, ...r }]));
   const done = results.filter((r): r is RoleResult => r !== undefined);
   return {
-    scenario: sc.name, variant, knownBuggy, params: p, seed: o.seed, env: runEnv(), startedAt,
+    scenario: sc.name, variant, knownBuggy, params: p, memConfig: { ...m.L.cfg }, seed: o.seed, env: runEnv(), startedAt,
     durationS: measuredS, warmupS: o.warmupS, counters, derived: sc.derived ? sc.derived(counters) : {}, rates,
     histograms: mergeHistograms([...intervalMsgs.map((x) => x.histograms), ...done.map((r) => r.histograms)], Object.fromEntries(Object.entries(sc.histograms).map(([k, h]) => [k, h.unit]))),
     forbidden: describeForbidden(m, quiescence.violations, goMs).filter((f) => forbiddenFor(sc, variant, f.kind)),
