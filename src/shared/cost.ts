@@ -17,6 +17,7 @@ export const COST_SITES = [
   'betweenCalls', // a migrator's gap between migrate_pages() calls
   'think', // a faulter's pause between touches
   'unlockGap', // between the load and the clear of a broken (non-atomic) unlock: the bug's window
+  'freeCommitGap', // inside a broken commit's non-atomic pcp->count++ (the FO4 control's window)
 ] as const;
 export type CostSite = (typeof COST_SITES)[number];
 export const SITE: Record<CostSite, number> = Object.fromEntries(COST_SITES.map((n, i) => [n, i])) as Record<CostSite, number>;

@@ -7,6 +7,7 @@ import {
 import { listDel } from '../list.js';
 import { recordForbidden } from '../forbidden.js';
 import type { AllocCtx } from './ctx.js';
+import { recordConservation } from './conservation.js';
 import { LOC_NONE, listAdd, listFirst, locBuddy } from './zone.js';
 
 // fallbacks[] of v5.8: the lists a request may fall back to; ISOLATE is never one of them.
@@ -57,7 +58,7 @@ export function makeBuddy(c: AllocCtx): Buddy {
     delPageFromFreeList(pfn, from);
     w[c.pf(pfn, PF_MT)] = mt;
     // Buddy pages of an ISOLATE block live on the ISOLATE list only; handing one out is a bug.
-    if (blockMt(pfn) === MIGRATE_ISOLATE) recordForbidden(c.m, 'isolate-alloc', pfn, from, c.tid, c.cpu);
+    if (blockMt(pfn) === MIGRATE_ISOLATE) recordForbidden(c.m, 'isolate-alloc', pfn, from, c.cpu, c.tid);
     return pfn;
   };
 
@@ -86,7 +87,7 @@ export function makeBuddy(c: AllocCtx): Buddy {
         if (!(Atomics.load(w, c.pf(pfn, PF_FLAGS)) & PG_buddy)) continue;
         const from = w[c.pf(pfn, PF_PRIVATE)] - 1;
         // A PageBuddy frame whose private names no buddy list: FO4, leave it rather than spread it.
-        if (!(from >= 0 && from < MIGRATE_TYPES)) { recordForbidden(c.m, 'page-conservation', pfn, from + 1, c.tid, -1); continue; }
+        if (!(from >= 0 && from < MIGRATE_TYPES)) { recordConservation(c.m, pfn, 'location', from + 1, c.tid); continue; }
         delPageFromFreeList(pfn, from);
         freeOnePageLocked(pfn, mt); // move_to_free_list(): list_move to the head of mt's list
         moved++;

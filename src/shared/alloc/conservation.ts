@@ -22,8 +22,15 @@ export const PROBLEMS = [
   'isolate-list', // an ISOLATE block's free frame off the ISOLATE list, or the reverse
   'nr-isolate', // nr_isolate_pageblock differs from the number of ISOLATE blocks
   'lock-held', // zone lock or a cpuLock still held at quiescence
+  'bad-free', // free_pages_check(): a frame freed with a refcount, or already PageBuddy/PG_offline
+  'bad-offline', // __offline_isolated_pages() found a frame neither PageBuddy nor PG_offline
 ] as const;
 export type Problem = (typeof PROBLEMS)[number];
+
+/** Records FO4 with detail words (pfn, PROBLEMS index, extra, task or -1 for the audit). */
+export function recordConservation(m: Mem, pfn: number, problem: Problem, extra: number, tid: number): void {
+  recordForbidden(m, 'page-conservation', pfn, PROBLEMS.indexOf(problem), extra, tid);
+}
 
 export interface Violation {
   pfn: number; // -1 when the problem is a list or counter rather than one frame
@@ -134,7 +141,7 @@ export function scanPages(m: Mem, o: AuditOptions = {}): { violations: Violation
     }
   }
   if (o.record ?? true) {
-    for (const x of out) recordForbidden(m, 'page-conservation', x.pfn, PROBLEMS.indexOf(x.problem), 0, 0);
+    for (const x of out) recordConservation(m, x.pfn, x.problem, 0, -1);
   }
   return { violations: out, census };
 }

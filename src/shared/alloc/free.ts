@@ -4,7 +4,7 @@ import {
   MIGRATE_ISOLATE, MIGRATE_MOVABLE, MIGRATE_PCPTYPES, PF_FLAGS, PF_INDEX, PF_MAPCOUNT, PF_MAPPING, PF_MT, PF_PRIVATE,
   PF_REF, PG_buddy, PG_offline,
 } from '../layout.js';
-import { recordForbidden } from '../forbidden.js';
+import { recordConservation } from './conservation.js';
 import { SITE } from '../cost.js';
 import { STAT } from '../stats.js';
 import type { AllocCtx } from './ctx.js';
@@ -40,7 +40,7 @@ export function makeFreePath(c: AllocCtx, buddy: Buddy, pcp: Pcp, broken: boolea
     const ref = Atomics.load(w, c.pf(pfn, PF_REF));
     // free_pages_check() -> bad_page(): a counted or already free frame is reported and not freed.
     if (ref !== 0 || (flags & PAGE_FLAGS_ALLOC_OWNED) !== 0) {
-      recordForbidden(c.m, 'page-conservation', pfn, ref, flags, c.tid);
+      recordConservation(c.m, pfn, 'bad-free', ref, c.tid);
       return false;
     }
     w[f] = Atomics.load(w, f) & PAGE_FLAGS_ALLOC_OWNED; // page->flags &= ~PAGE_FLAGS_CHECK_AT_PREP (non-atomic)
@@ -53,8 +53,8 @@ export function makeFreePath(c: AllocCtx, buddy: Buddy, pcp: Pcp, broken: boolea
     return true;
   };
 
-  // The broken control pauses inside count++ (reusing the freePrepare cost) so a drain can land there.
-  const gap = broken ? (): void => c.delay(SITE.freePrepare) : (): void => {};
+  // The broken control pauses inside its non-atomic count++ so a remote drain can land there.
+  const gap = broken ? (): void => c.delay(SITE.freeCommitGap) : (): void => {};
 
   // free_unref_page_commit(), v5.8: the caller has IRQs off on cpu (or, broken, does not).
   const commitIrqsOff = (pfn: number, cpu: number): void => {

@@ -3,7 +3,7 @@
 // Model choice: an offline block keeps MIGRATE_ISOLATE and its nr_isolate_pageblock count until it
 // is onlined, so nr_isolate_pageblock always equals the number of ISOLATE blocks.
 import { MIGRATE_ISOLATE, MIGRATE_MOVABLE, MIGRATE_TYPES, PF_FLAGS, PF_PRIVATE, PF_REF, PG_buddy, PG_offline, Z_NR_ISOLATE } from '../layout.js';
-import { recordForbidden } from '../forbidden.js';
+import { recordConservation } from './conservation.js';
 import type { AllocCtx } from './ctx.js';
 import type { Buddy } from './buddy.js';
 import { blockRange } from './isolation.js';
@@ -31,7 +31,7 @@ export function makeOffline(c: AllocCtx, buddy: Buddy): Offline {
         if ((flags & PG_offline) && !(flags & PG_buddy) && ref === 0) { offlined++; continue; }
         // BUG_ON(page_count(page)) / BUG_ON(!PageBuddy(page)): the caller skipped test_pages_isolated.
         if (!(flags & PG_buddy) || ref !== 0 || !(from >= 0 && from < MIGRATE_TYPES)) {
-          recordForbidden(c.m, 'page-conservation', pfn, ref, flags, c.tid);
+          recordConservation(c.m, pfn, 'bad-offline', ref, c.tid);
           continue;
         }
         buddy.delPageFromFreeList(pfn, from);
