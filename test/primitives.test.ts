@@ -58,7 +58,8 @@ test('while a page is frozen no get_page_unless_zero succeeds (threads racing th
     { module: ROUTINES, fn: 'specGetter', payload: { sab: m.sab, cfg, tid: 1, iters: 0, pfn: 5, ctl, parties: 3 } },
     { module: ROUTINES, fn: 'specGetter', payload: { sab: m.sab, cfg, tid: 2, iters: 0, pfn: 5, ctl, parties: 3 } },
   ]);
-  assert.equal(fz.frozen + fz.refused, 50_000);
+  assert.equal(fz.frozen + fz.refused, fz.tries);
+  assert.ok(fz.tries >= 50_000);
   assert.ok(fz.frozen > 0, 'the freezer never won: the test proved nothing');
   for (const g of getters) assert.equal(g.violations, 0);
   assert.ok(getters.some((g) => g.failed > 0), 'no getter ever met a frozen count: the test proved nothing');
@@ -117,7 +118,7 @@ async function handoffs(unlock: 'unlock-page' | 'broken-load-then-clear', rounds
 const me = (m: Mem) => makeTask(m, 7);
 
 test('100k+ lock handoffs with exclusive and shared waiters lose no wakeup', async () => {
-  const { m, lost: n } = await handoffs('unlock-page', 40, 900);
+  const { m, lost: n } = await handoffs('unlock-page', 40, 900); // 108k handoffs
   const s = sumStats(m);
   assert.ok(s.sleeps > 1000, `only ${s.sleeps} sleeps: waiters were not exercised`);
   assert.ok(s.wakesSent > 1000);

@@ -39,7 +39,7 @@ export interface RunResult {
   knownBuggy: boolean;
   params: Record<string, number | string | boolean>;
   /** The shared memory's sizes (pages, tasks, cpus, mms, ...). */
-  memConfig: Record<string, number>;
+  memConfig: Record<string, number | boolean>;
   seed: number;
   env: EnvReport;
   startedAt: string;
