@@ -8,6 +8,7 @@ import { C_BARRIER, C_GO, C_INTERVAL, C_MEASURE, C_STOP, FORBIDDEN_KINDS } from 
 import { STAT_NAMES, sumStats } from '../shared/stats.js';
 import { forbiddenTotal, readForbidden, recordForbidden } from '../shared/forbidden.js';
 import { makeLostWakeupWatchdog } from '../shared/watchdog.js';
+import { setRunEpoch } from '../shared/clock.js';
 import type { IntervalMessage, RolePayload, RoleResult } from '../workers/context.js';
 import type { Params, RoleSpec, Scenario } from '../scenarios/types.js';
 import type { Piscina } from 'piscina';
@@ -15,6 +16,7 @@ import { createRolePool } from './pool.js';
 import { runEnv } from './env.js';
 import { mergeHistograms } from './histograms.js';
 import { describeForbidden } from './forbidden-report.js';
+import { makeQuiesceAuditor } from './quiesce-audit.js';
 import type { RunResult } from '../report/schema.js';
 
 export type { RunResult };
@@ -62,6 +64,7 @@ export async function runOnce(sc: Scenario, variant: string, params: Params, o: 
   const warnings: string[] = [];
   const startedAt = new Date().toISOString();
   const epochMs = performance.timeOrigin + performance.now();
+  setRunEpoch(epochMs); // the main thread records forbidden outcomes too (watchdog, quiescence)
   const pool = createRolePool(roles.length);
   try {
     return await runWithPool(sc, v.knownBuggy === true, variant, p, o, m, roles, pool, epochMs, startedAt, warnings);
@@ -105,6 +108,12 @@ async function runWithPool(
   // The main thread never blocks: piscina still needs its event loop to start the threads.
   while (Atomics.load(w, c + C_BARRIER) < roles.length && !stopRequested()) await sleep(2);
   const dog = makeLostWakeupWatchdog(m, sc.lostWakeupMs ?? 1000);
+  // Opt-in periodic FO4 audit (Scenario.auditEveryMs): pauses the roles that park, counts in a spare task row.
+  const auditMs = sc.auditEveryMs?.(p) ?? 0;
+  const auditor = auditMs > 0
+    ? makeQuiesceAuditor(m, { parkers: roles.filter((r) => r.parks).length, statTid: m.L.cfg.tasks > roles.length ? roles.length : -1, stopped: stopRequested })
+    : undefined;
+  let lastAudit = performance.now();
   const runMs = (): number => performance.timeOrigin + performance.now() - epochMs;
   const t0 = performance.now();
   const goMs = runMs(); // forbidden outcomes are reported in ms since the roles were released
@@ -133,6 +142,7 @@ async function runWithPool(
   while ((performance.now() - tm) / 1000 < o.durationS && !stopRequested() && !forbiddenSeen()) {
     dog.sample(runMs());
     await sleep(20);
+    if (auditor && performance.now() - lastAudit >= auditMs && !forbiddenSeen()) { await auditor.audit(); lastAudit = performance.now(); }
     if (o.intervalS && performance.now() - cuts[cuts.length - 1].at >= o.intervalS * 1000) {
       cuts.push({ at: performance.now(), stats: sumStats(m) });
       Atomics.add(w, c + C_INTERVAL, 1);

@@ -36,6 +36,8 @@ export interface RoleSpec {
   role: string;
   config: Record<string, unknown>;
   task?: TaskOptions;
+  /** The role calls ctx.parkIfAsked() at safe points, so the periodic audit waits for it (auditEveryMs). */
+  parks?: boolean;
 }
 
 export interface Violation {
@@ -70,6 +72,13 @@ export interface Scenario {
   /** Figures derived from the measured counters, and which direction is better for each. */
   derived?(c: Record<string, number>): Record<string, number>;
   better?: Record<string, 'higher' | 'lower'>;
+  /**
+   * Periodic FO4 audit while measuring, every this many ms (0 or absent = none): the runner sets
+   * C_QUIESCE, waits for every role with parks: true to park, audits page conservation, releases them.
+   * Roles that do not park must not be able to move a frame between lists meanwhile. Needs a spare
+   * task row (tasks > roles) for its counters.
+   */
+  auditEveryMs?(p: Params): number;
   /** Whether a forbidden kind counts for a variant (default: every kind counts). */
   forbiddenFor?(variant: string, kind: string): boolean;
 }

@@ -18,6 +18,11 @@ export const COST_SITES = [
   'think', // a faulter's pause between touches
   'unlockGap', // between the load and the clear of a broken (non-atomic) unlock: the bug's window
   'freeCommitGap', // inside a broken commit's non-atomic pcp->count++ (the FO4 control's window)
+  'moveMappingSwitch', // migrate_page_move_mapping after the count test / freeze: identity, new page's ref, dirty, xas_store
+  'pinHold', // a pin holder (GUP user, page-cache pinner) between two writes into the pinned page
+  'reclaimChecks', // shrink_page_list between trylock_page and try_to_unmap: references, dirty, writeback (⟂)
+  'reclaimGap', // a reclaimer's pause between shrink_page_list() calls
+  'splitTailGap', // __split_huge_page_tail between its two publishing steps (count vs compound head): 605ca5ede764's window
 ] as const;
 export type CostSite = (typeof COST_SITES)[number];
 export const SITE: Record<CostSite, number> = Object.fromEntries(COST_SITES.map((n, i) => [n, i])) as Record<CostSite, number>;

@@ -16,6 +16,8 @@ export interface MemConfig {
   slotsPerFile: number; // page-cache slots per file
   dataWords: number; // payload words per page (lost-write detection)
   pagesPerBlock: number; // pageblock size in pages (kernel: 512 for 2 MiB blocks)
+  pageTrace?: boolean; // per-frame speculative-reference trace lines (PT_*; seed 003 instrumentation)
+  ackWords?: number; // acknowledged-write table words (FO2 check at quiescence; seed 003)
 }
 
 export const DEFAULT_MEM: MemConfig = {
@@ -77,6 +79,15 @@ export const WQ_LOCK = 0;
 export const WQ_LIST = 1; // 2 words: first node + 1, last node + 1
 export const WQ_MAX_HOLD = 3; // most entries one lock hold visited (max over the run)
 export const WQ_LEN = 4; // entries linked now (instrumentation)
+// Last release of the lock bit of a page hashing here (instrumentation for the FO1 state dump; plain
+// stores by the releaser, read racily by the dump): pfn + 1, tid + 1, how (RELEASE_*), old flags word.
+export const WQ_LAST_RELEASE_PFN = 5;
+export const WQ_LAST_RELEASE_TID = 6;
+export const WQ_LAST_RELEASE_HOW = 7;
+export const WQ_LAST_RELEASE_OLD = 8;
+export const RELEASE_UNLOCK_PAGE = 1; // unlock_page(): atomic clear, wakes if PG_waiters was set
+export const RELEASE_NONATOMIC_CLEAR = 2; // __ClearPageLocked() in reclaim (v4.19): load/store, wakes nobody
+export const RELEASE_BROKEN_UNLOCK = 3; // one of pagelock.ts's broken unlock controls
 
 // Wait entry (wait_page_queue): two per task, node 2t its entry and 2t+1 its bookmark.
 export const WE_WORDS = 8;
@@ -143,6 +154,7 @@ export const FORBIDDEN_KINDS = [
   'isolate-alloc', // ISOLATE-block page handed out from buddy
   'invariant', // a quiescence invariant (refcount, lock, waiter, PTE)
   'stale-frame-wait', // C001-1
+  'refcount-lost', // FO3: a count below the holders its owner knows of (a put by a non-holder)
 ] as const;
 export type ForbiddenKind = (typeof FORBIDDEN_KINDS)[number];
 // Per kind: count, first-seen ms, four detail words, pad.
@@ -151,7 +163,38 @@ export const FB_FIRST_MS = 1;
 export const FB_DETAIL = 2; // 4 words
 export const FB_WORDS = 8;
 
-export const STAT_WORDS_PER_TASK = 64; // counters per task row (names in stats.ts), 4 lines
+export const STAT_WORDS_PER_TASK = 96; // counters per task row (names in stats.ts), 6 lines
+
+// Per-frame trace words (MemConfig.pageTrace): harness instrumentation around page_ref_freeze() and
+// the speculative getters (GUP-fast, lock-free page-cache lookup), read to classify their races.
+export const PT_FREEZE = 0; // 1 while move_mapping has a freeze of this frame open (before the CAS .. after unfreeze)
+export const PT_MOVED = 1; // 1 once this frame's cache slot was switched away (set while frozen)
+export const PT_FAILS = 2; // count tests / freezes of this frame that failed (EAGAIN)
+export const PT_SPEC = 3; // speculative gets in flight on this frame (not yet failed, dropped or kept)
+export const PT_PINS = 4; // validated references (pins) held on this frame
+export const PT_WORDS = 8;
+
+// FO1 state dump (one region): the first lost wakeup's page, flags, bucket queue and last release.
+export const LWD_CLAIM = 0; // 0 free, 1 being written, 2 written
+export const LWD_PFN = 1;
+export const LWD_BIT = 2;
+export const LWD_FLAGS = 3;
+export const LWD_TID = 4;
+export const LWD_DETECTOR = 5; // LWD_BY_*
+export const LWD_REF = 6; // page refcount at detection
+export const LWD_AT_MS = 7; // run ms at detection
+export const LWD_LAST_PFN = 8; // the bucket's WQ_LAST_RELEASE_* words at detection
+export const LWD_LAST_TID = 9;
+export const LWD_LAST_HOW = 10;
+export const LWD_LAST_OLD = 11;
+export const LWD_QLEN = 12; // entries in the bucket queue (up to LWD_MAX_ENTRIES dumped)
+export const LWD_ENTRIES = 16; // per entry: task, page, WE_FLAGS, task state
+export const LWD_ENTRY_WORDS = 4;
+export const LWD_MAX_ENTRIES = 12;
+export const LWD_WORDS = LWD_ENTRIES + LWD_MAX_ENTRIES * LWD_ENTRY_WORDS;
+export const LWD_BY_WATCHDOG = 1; // asleep with the bit clear for the threshold
+export const LWD_BY_FREE = 2; // asleep on a frame being freed
+export const LWD_BY_DRAIN = 3; // asleep when the run drained
 
 /** Word offsets of every region, derived from a MemConfig. */
 export interface Layout {
@@ -173,6 +216,9 @@ export interface Layout {
   cpuLines: number; // one line per CPU
   forbidden: number; // FORBIDDEN_KINDS.length * FB_WORDS
   stats: number; // tasks * STAT_WORDS_PER_TASK
+  pageTrace: number; // PT_WORDS per frame when cfg.pageTrace, else empty
+  acks: number; // cfg.ackWords words
+  lwDump: number; // LWD_WORDS: the FO1 state dump
   totalWords: number;
 }
 
@@ -190,6 +236,7 @@ export function computeLayout(cfg: MemConfig): Layout {
   checkCount('slotsPerFile', cfg.slotsPerFile, 0);
   checkCount('dataWords', cfg.dataWords, 0);
   checkCount('pagesPerBlock', cfg.pagesPerBlock, 1);
+  if (cfg.ackWords !== undefined) checkCount('ackWords', cfg.ackWords, 0);
   if (cfg.pages >= 1 << (31 - PTE_PFN_SHIFT)) throw new RangeError(`memory config: pages ${cfg.pages} does not fit a PTE`);
   let at = 0;
   const take = (words: number): number => {
@@ -214,8 +261,11 @@ export function computeLayout(cfg: MemConfig): Layout {
   const cpuLines = take(cfg.cpus * LINE);
   const forbidden = take(FORBIDDEN_KINDS.length * FB_WORDS);
   const stats = take(cfg.tasks * STAT_WORDS_PER_TASK);
+  const pageTrace = take(cfg.pageTrace ? cfg.pages * PT_WORDS : 0);
+  const acks = take(cfg.ackWords ?? 0);
+  const lwDump = take(LWD_WORDS);
   return {
     cfg: { ...cfg }, control, zone, pages, lru, data, blocks, nBlocks, ptes, ptl, slots, xaLock,
-    waitTable, entries, taskLines, cpuLines, forbidden, stats, totalWords: at,
+    waitTable, entries, taskLines, cpuLines, forbidden, stats, pageTrace, acks, lwDump, totalWords: at,
   };
 }

@@ -1,10 +1,11 @@
 // The page lock (mm/filemap.c v4.19/v5.0): trylock_page, lock_page, unlock_page,
 // wait_on_page_locked and put_and_wait_on_page_locked, over the hashed waitqueues.
-import { PAGE_WORDS, PF_FLAGS, PG_locked, PG_waiters } from './layout.js';
+import { PAGE_WORDS, PF_FLAGS, PG_locked, PG_waiters, RELEASE_BROKEN_UNLOCK, RELEASE_UNLOCK_PAGE } from './layout.js';
 import type { Mem } from './memory.js';
 import type { PageOps } from './page.js';
 import { DROP, EXCLUSIVE, SHARED, type Waitqueue } from './waitqueue.js';
 import { SITE, type DelayFn } from './cost.js';
+import { noteRelease } from './watchdog.js';
 
 /**
  * How unlock_page() releases the bit. Only 'unlock-page' is the kernel; the two broken forms are
@@ -23,7 +24,8 @@ export interface PageLock {
   putAndWaitOnPageLocked(pfn: number): void;
 }
 
-export function makePageLock(m: Mem, pg: PageOps, wq: Waitqueue, delay: DelayFn, unlock: UnlockVariant = 'unlock-page'): PageLock {
+/** tid: the task that releases (recorded per release for the FO1 state dump; -1 when unknown). */
+export function makePageLock(m: Mem, pg: PageOps, wq: Waitqueue, delay: DelayFn, unlock: UnlockVariant = 'unlock-page', tid = -1): PageLock {
   const w = m.w;
   const base = m.L.pages;
   const fa = (pfn: number): number => base + pfn * PAGE_WORDS + PF_FLAGS;
@@ -33,7 +35,9 @@ export function makePageLock(m: Mem, pg: PageOps, wq: Waitqueue, delay: DelayFn,
   // (clear_bit_unlock_is_negative_byte); then wake_up_page_bit() only if it was.
   const unlockPage = (pfn: number): void => {
     const h = head(pfn);
-    if (Atomics.and(w, fa(h), ~PG_locked) & PG_waiters) wq.wakeUpPageBit(h, PG_locked);
+    const old = Atomics.and(w, fa(h), ~PG_locked);
+    noteRelease(m, h, tid, RELEASE_UNLOCK_PAGE, old);
+    if (old & PG_waiters) wq.wakeUpPageBit(h, PG_locked);
   };
   // Broken: reads PG_waiters in a separate load before clearing PG_locked. A waiter that sets
   // PG_waiters between the two, then sees PG_locked still set and sleeps, is never woken.
@@ -41,7 +45,7 @@ export function makePageLock(m: Mem, pg: PageOps, wq: Waitqueue, delay: DelayFn,
     const h = head(pfn);
     const waiters = Atomics.load(w, fa(h)) & PG_waiters;
     delay(SITE.unlockGap);
-    Atomics.and(w, fa(h), ~PG_locked);
+    noteRelease(m, h, tid, RELEASE_BROKEN_UNLOCK, Atomics.and(w, fa(h), ~PG_locked));
     if (waiters) wq.wakeUpPageBit(h, PG_locked);
   };
   // Broken: __ClearPageLocked-style load/store; can also erase a concurrent SetPageWaiters.
@@ -50,6 +54,7 @@ export function makePageLock(m: Mem, pg: PageOps, wq: Waitqueue, delay: DelayFn,
     const old = Atomics.load(w, fa(h));
     delay(SITE.unlockGap);
     Atomics.store(w, fa(h), old & ~PG_locked);
+    noteRelease(m, h, tid, RELEASE_BROKEN_UNLOCK, old);
     if (old & PG_waiters) wq.wakeUpPageBit(h, PG_locked);
   };
 

@@ -16,6 +16,18 @@ export const STAT_NAMES = [
   // allocator (mm/page_alloc.c)
   'allocs', 'allocFailed', 'frees', 'freesToPcp', 'freesToBuddy', 'pcpRefills', 'pcpBulkFrees', 'zoneLockTaken',
   'drains', 'drainCpus',
+  // move_mapping vs speculative references (seed 003): GUP-fast, lock-free page-cache lookups, pins
+  'moveMappingCalls', 'eagainTransient', 'eagainPinned',
+  'specGets', 'specGetFailed', 'specDropped', 'specKept', 'specCaseA', 'specCaseB', 'specCaseC',
+  'gupFallback', 'gupMatthew', 'gupMatthewSeen', 'lookupUptodateWait', 'pinSessions', 'pinWrites',
+  // reclaim (shrink_page_list, __remove_mapping) and the filemap fault that refills the cache (seed 000 §7)
+  'reclaimAttempts', 'reclaimSucceeded', 'reclaimFreezeFailed', 'reclaimKept', 'reclaimWaitersAtRemove',
+  'filemapFaults', 'filemapAllocs',
+  // THP split (split_huge_page_to_list, 605ca5ede764) and the harness's re-forming of the THP
+  'thpSplits', 'thpSplitBusy', 'thpWindowRefs', 'thpReforms', 'thpReformBusy',
+  // memory offline (__offline_pages, seed 002): rounds, the freers' allocator cost, the periodic audit
+  'offlineRounds', 'offlineFinished', 'offlineTimedOut', 'offlineIters', 'offlineCheckFails', 'offlinePcpSeen',
+  'freerAllocs', 'freerFrees', 'freerAllocZoneLocks', 'freerFreeZoneLocks', 'audits', 'auditSkipped',
   // offline, reclaim, gup, thp (later issues append here)
 ] as const;
 export type StatName = (typeof STAT_NAMES)[number];

@@ -48,6 +48,6 @@ export function makeTask(m: Mem, tid: number, o: TaskOptions = {}): Task {
     delay,
     putPage: pg.putPage,
   });
-  const lock = makePageLock(m, pg, wq, delay, o.unlock ?? 'unlock-page');
+  const lock = makePageLock(m, pg, wq, delay, o.unlock ?? 'unlock-page', tid);
   return { m, tid, cpu, pg, wq, lock, delay, alloc, stats: statRow(m, tid) };
 }

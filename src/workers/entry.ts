@@ -2,8 +2,14 @@
 import { arriveAndWait, makeRoleContext, type RolePayload, type RoleResult, type RoleContext } from './context.js';
 import { faulter } from './faulter.js';
 import { migrator } from './migrator.js';
+import { gupReader } from './gup-reader.js';
+import { cachePinner } from './cache-pinner.js';
+import { thpSplitter } from './thp-splitter.js';
+import { reclaimer } from './reclaimer.js';
+import { offliner } from './offliner.js';
+import { freer } from './freer.js';
 
-export const ROLES: Record<string, (ctx: RoleContext) => RoleResult> = { faulter, migrator };
+export const ROLES: Record<string, (ctx: RoleContext) => RoleResult> = { faulter, migrator, 'gup-reader': gupReader, 'cache-pinner': cachePinner, 'thp-splitter': thpSplitter, reclaimer, offliner, freer };
 
 export default function runRole(p: RolePayload): RoleResult {
   const loop = ROLES[p.role];

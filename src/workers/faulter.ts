@@ -1,7 +1,9 @@
 // Faulter role: touches its mapped pages through the PTE (TLB rule), and on a migration entry
-// runs __migration_entry_wait by the wait variant, then retries the access.
+// runs __migration_entry_wait by the wait variant, then retries the access. With a file, a none PTE
+// (reclaimed page) takes the filemap fault, which refills the page cache and maps the page.
 import { isMigrationEntry, pteCell, ptlOf } from '../shared/pagetable.js';
 import { makeFault, type WaitVariant } from '../shared/mm/fault.js';
+import { makeFilemapFault } from '../shared/mm/filemap-fault.js';
 import { SITE } from '../shared/cost.js';
 import { STAT } from '../shared/stats.js';
 import { nowNs } from '../shared/clock.js';
@@ -12,6 +14,8 @@ export interface FaulterConfig {
   /** Page indexes (PTE slots) this faulter touches, round-robin. */
   pages: number[];
   wait: WaitVariant;
+  /** The file the pages belong to: a none PTE then takes the filemap fault; absent = never refault. */
+  file?: number;
 }
 
 export function faulter(ctx: RoleContext): RoleResult {
@@ -19,6 +23,7 @@ export function faulter(ctx: RoleContext): RoleResult {
   const cfg = ctx.config as unknown as FaulterConfig;
   const w = m.w;
   const fault = makeFault(t, cfg.wait);
+  const filemap = cfg.file === undefined ? null : makeFilemapFault(t, cfg.file);
   const cells = cfg.pages.map((i) => pteCell(m, cfg.mm, i));
   const ptl = ptlOf(m, cfg.mm);
   const st = t.stats;
@@ -36,7 +41,10 @@ export function faulter(ctx: RoleContext): RoleResult {
       t.delay(SITE.think);
       continue;
     }
-    if (!isMigrationEntry(tlb.lastPte())) continue; // transient: a PTE being switched under its ptl
+    if (!isMigrationEntry(tlb.lastPte())) { // none: refault a file page; else transient (a PTE switched under its ptl)
+      if (filemap && tlb.lastPte() === 0) filemap.filemapFault(cell, ptl, cfg.pages[k]);
+      continue;
+    }
     const seen = measuring ? nowNs() : 0;
     let sleepsBefore = w[st + STAT.sleeps] + w[st + STAT.resleeps];
     for (;;) {
@@ -45,10 +53,10 @@ export function faulter(ctx: RoleContext): RoleResult {
       const sleeps = w[st + STAT.sleeps] + w[st + STAT.resleeps] - sleepsBefore;
       if (r.holdNs >= 0) ctx.record('sleepsPerWait', sleeps);
       sleepsBefore += sleeps;
-      if (tlb.access(cell, touch) || ctx.stopped()) break;
+      if (tlb.access(cell, touch)) { w[st + STAT.touches]++; break; }
+      if (ctx.stopped() || (filemap && tlb.lastPte() === 0)) break; // or reclaimed meanwhile: refault above
       if (!isMigrationEntry(tlb.lastPte())) continue;
     }
-    w[st + STAT.touches]++;
     if (measuring) ctx.record('faultWait', nowNs() - seen);
   }
   return ctx.finish();

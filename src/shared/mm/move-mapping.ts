@@ -6,6 +6,7 @@ import { spinLock, spinUnlock } from '../spinlock.js';
 import { SITE } from '../cost.js';
 import { STAT } from '../stats.js';
 import type { Task } from '../task.js';
+import { makeSpecTrace } from './spec-trace.js';
 
 export const MOVE_MAPPING_VARIANTS = ['check-under-lock', 'check-before-lock', 'freeze-only', 'no-freeze'] as const;
 export type MoveMappingVariant = (typeof MOVE_MAPPING_VARIANTS)[number];
@@ -30,22 +31,28 @@ export function makeMoveMapping(t: Task, variant: MoveMappingVariant): MoveMappi
   const { m, pg, delay } = t;
   const w = m.w;
   const st = t.stats;
+  const trace = makeSpecTrace(t); // seed-003 instrumentation; no-ops unless the run traces pages
   const pa = (pfn: number, f: number): number => m.L.pages + pfn * PAGE_WORDS + f;
   const count = (pfn: number): number => Atomics.load(w, pa(pfn, PF_REF));
   const fail = (stat: number): number => { w[st + stat]++; return EAGAIN; };
+  // A failed count test or freeze of o: also traced, to attribute it to a transient or kept reference.
+  const refFail = (o: number, stat: number): number => { trace.refTestFailed(o); return fail(stat); };
   const copyIdentity = (o: number, n: number): void => {
     w[pa(n, PF_INDEX)] = w[pa(o, PF_INDEX)];
     w[pa(n, PF_MAPPING)] = w[pa(o, PF_MAPPING)];
   };
   // Both freezing forms share the tail: new page takes the cache reference, dirty moves, slot switches.
   const switchSlot = (o: number, n: number, slot: number): void => {
+    delay(SITE.moveMappingSwitch);
     copyIdentity(o, n);
     Atomics.add(w, pa(n, PF_REF), 1);
     if (Atomics.load(w, pa(o, PF_FLAGS)) & PG_dirty) {
       Atomics.and(w, pa(o, PF_FLAGS), ~PG_dirty);
       Atomics.or(w, pa(n, PF_FLAGS), PG_dirty);
     }
+    trace.published(n);
     Atomics.store(w, slot, n + 1);
+    trace.moved(o);
   };
   const isAnon = (o: number): boolean => w[pa(o, PF_MAPPING)] === ANON_MAPPING;
   const slotOf = (o: number): number => slotCell(m, w[pa(o, PF_MAPPING)] - 1, w[pa(o, PF_INDEX)]);
@@ -53,7 +60,7 @@ export function makeMoveMapping(t: Task, variant: MoveMappingVariant): MoveMappi
 
   // Anonymous page without a mapping: a plain count test, no lock, no freeze (all variants).
   const anon = (o: number, n: number, expected: number): number => {
-    if (count(o) !== expected) return fail(STAT.eagainRefcount);
+    if (count(o) !== expected) return refFail(o, STAT.eagainRefcount);
     copyIdentity(o, n);
     return SUCCESS;
   };
@@ -66,9 +73,11 @@ export function makeMoveMapping(t: Task, variant: MoveMappingVariant): MoveMappi
     return rc;
   };
   const freezeAndSwitch = (o: number, n: number, slot: number, expected: number): number => {
-    if (!pg.pageRefFreeze(o, expected)) return fail(STAT.eagainFreeze);
+    trace.freezeOpen(o);
+    if (!pg.pageRefFreeze(o, expected)) { trace.freezeClose(o); return refFail(o, STAT.eagainFreeze); }
     switchSlot(o, n, slot);
     pg.pageRefUnfreeze(o, expected - 1); // the old page keeps our isolation (+ private) reference
+    trace.freezeClose(o);
     return SUCCESS;
   };
 
@@ -79,7 +88,7 @@ export function makeMoveMapping(t: Task, variant: MoveMappingVariant): MoveMappi
       delay(SITE.moveMappingCheck);
       if (isAnon(o)) return anon(o, n, expected);
       return withXaLock(o, n, (slot) => {
-        if (count(o) !== expected) return fail(STAT.eagainRefcount);
+        if (count(o) !== expected) return refFail(o, STAT.eagainRefcount);
         if (Atomics.load(w, slot) !== o + 1) return fail(STAT.eagainSlot);
         return freezeAndSwitch(o, n, slot, expected);
       });
@@ -88,7 +97,7 @@ export function makeMoveMapping(t: Task, variant: MoveMappingVariant): MoveMappi
     'check-before-lock': (o, n) => {
       const expected = expectedPageRefs(t, o);
       delay(SITE.moveMappingCheck);
-      if (count(o) !== expected) return fail(STAT.eagainRefcount);
+      if (count(o) !== expected) return refFail(o, STAT.eagainRefcount);
       if (isAnon(o)) { copyIdentity(o, n); return SUCCESS; }
       return withXaLock(o, n, (slot) => {
         if (Atomics.load(w, slot) !== o + 1) return fail(STAT.eagainSlot);
@@ -109,7 +118,7 @@ export function makeMoveMapping(t: Task, variant: MoveMappingVariant): MoveMappi
       delay(SITE.moveMappingCheck);
       if (isAnon(o)) return anon(o, n, expected);
       return withXaLock(o, n, (slot) => {
-        if (count(o) !== expected) return fail(STAT.eagainRefcount);
+        if (count(o) !== expected) return refFail(o, STAT.eagainRefcount);
         if (Atomics.load(w, slot) !== o + 1) return fail(STAT.eagainSlot);
         switchSlot(o, n, slot);
         Atomics.sub(w, pa(o, PF_REF), 1); // the cache reference, dropped with no freeze
@@ -117,5 +126,6 @@ export function makeMoveMapping(t: Task, variant: MoveMappingVariant): MoveMappi
       });
     },
   };
-  return variants[variant];
+  const chosen = variants[variant];
+  return (o, n) => { w[st + STAT.moveMappingCalls]++; return chosen(o, n); };
 }
