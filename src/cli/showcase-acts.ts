@@ -3,6 +3,11 @@
 import type { RunResult } from '../report/schema.js';
 import type { ReportSection } from '../report/html.js';
 import { migrationEntryWaitAct } from './acts/migration-entry-wait.js';
+import { thpSplitOrderAct } from './acts/thp-split-order.js';
+import { moveMappingRefcountAct } from './acts/move-mapping-refcount.js';
+import { offlinePcpRaceAct } from './acts/offline-pcp-race.js';
+import { offlineRefaultAct } from './acts/offline-refault.js';
+import { reclaimLostWakeupAct } from './acts/reclaim-lost-wakeup.js';
 
 export interface ActContext {
   quick: boolean;
@@ -26,4 +31,4 @@ export interface Act {
   run(ctx: ActContext): Promise<ActResult>;
 }
 
-export const SHOWCASE_ACTS: Act[] = [migrationEntryWaitAct];
+export const SHOWCASE_ACTS: Act[] = [migrationEntryWaitAct, thpSplitOrderAct, moveMappingRefcountAct, offlinePcpRaceAct, offlineRefaultAct, reclaimLostWakeupAct];
