@@ -12,7 +12,7 @@ export const costParams: ParamSpec[] = [
   { key: 'remapNs', flag: 'remap-ns', kind: 'int', min: 0, default: 300, unit: 'ns', description: 'remove_migration_pte per mapping', source: 'prototype baseline 0.3 µs' },
   { key: 'copyNs', flag: 'copy-ns', kind: 'int', min: 0, default: 500, unit: 'ns', description: 'copying one 4 KiB page', source: '4 KiB at ~8–10 GB/s' },
   { key: 'allocNs', flag: 'alloc-ns', kind: 'int', min: 0, default: 500, unit: 'ns', description: 'get_new_page', source: 'prototype baseline 0.5 µs (pcp fast path is ~0.1–0.3 µs)' },
-  { key: 'checkNs', flag: 'check-ns', kind: 'int', min: 0, default: 300, unit: 'ns', description: 'migrate_page_move_mapping before its count test', source: 'prototype preCheckNs 0.3 µs' },
+  { key: 'checkNs', flag: 'check-ns', kind: 'int', min: 0, default: 1000, unit: 'ns', description: 'after the last PTE is unmapped, up to the refcount test: the rmap walk tail and move_to_new_page', source: "1 µs: this model's faulter get->put window measures 0.3-0.6 µs (about 3x a kernel's); at 0.3 µs the put-and-wait faulter phase-locks to the check (bimodal 25%/99.8% success)" },
   { key: 'gapNs', flag: 'gap-ns', kind: 'int', min: 0, default: 20000, unit: 'ns', description: "a migrator's gap between migrate_pages() calls", source: 'prototype: 20 µs–1 ms changed little' },
   { key: 'jitterProb', flag: 'jitter-prob', kind: 'number', min: 0, max: 1, default: 0, description: 'probability of a random pause at each race-window site (⟂)' },
   { key: 'jitterNs', flag: 'jitter-ns', kind: 'int', min: 0, default: 0, unit: 'ns', description: 'longest random pause at a race-window site' },
