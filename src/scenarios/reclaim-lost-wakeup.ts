@@ -127,7 +127,7 @@ export const reclaimLostWakeup: Scenario = {
   roles(p, variant) {
     const { unlock, wait } = splitVariant(variant);
     const pages = Array.from({ length: num(p, 'pages') }, (_, i) => i);
-    const task = { cost: costModel(p), sleep: sleepFrom(p), seed: num(p, 'seed') };
+    const task = { cost: costModel(p), sleep: sleepFrom(p), seed: num(p, 'seed'), trackReleases: true };
     const out: RoleSpec[] = [];
     const migrators = num(p, 'migrators');
     for (let i = 0; i < migrators; i++) {

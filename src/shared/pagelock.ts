@@ -5,7 +5,7 @@ import type { Mem } from './memory.js';
 import type { PageOps } from './page.js';
 import { DROP, EXCLUSIVE, SHARED, type Waitqueue } from './waitqueue.js';
 import { SITE, type DelayFn } from './cost.js';
-import { noteRelease } from './watchdog.js';
+import { noteRelease as noteBucketRelease } from './watchdog.js';
 
 /**
  * How unlock_page() releases the bit. Only 'unlock-page' is the kernel; the two broken forms are
@@ -24,9 +24,16 @@ export interface PageLock {
   putAndWaitOnPageLocked(pfn: number): void;
 }
 
-/** tid: the task that releases (recorded per release for the FO1 state dump; -1 when unknown). */
-export function makePageLock(m: Mem, pg: PageOps, wq: Waitqueue, delay: DelayFn, unlock: UnlockVariant = 'unlock-page', tid = -1): PageLock {
+/**
+ * tid: the task that releases. With trackReleases each release is noted in its waitqueue bucket for
+ * the FO1 state dump; it is instrumentation (four stores to a shared line), so it is off unless a
+ * scenario asks for it.
+ */
+export function makePageLock(
+  m: Mem, pg: PageOps, wq: Waitqueue, delay: DelayFn, unlock: UnlockVariant = 'unlock-page', tid = -1, trackReleases = false,
+): PageLock {
   const w = m.w;
+  const noteRelease = trackReleases ? (h: number, how: number, old: number): void => noteBucketRelease(m, h, tid, how, old) : (): void => {};
   const base = m.L.pages;
   const fa = (pfn: number): number => base + pfn * PAGE_WORDS + PF_FLAGS;
   const head = pg.compoundHead;
@@ -36,7 +43,7 @@ export function makePageLock(m: Mem, pg: PageOps, wq: Waitqueue, delay: DelayFn,
   const unlockPage = (pfn: number): void => {
     const h = head(pfn);
     const old = Atomics.and(w, fa(h), ~PG_locked);
-    noteRelease(m, h, tid, RELEASE_UNLOCK_PAGE, old);
+    noteRelease(h, RELEASE_UNLOCK_PAGE, old);
     if (old & PG_waiters) wq.wakeUpPageBit(h, PG_locked);
   };
   // Broken: reads PG_waiters in a separate load before clearing PG_locked. A waiter that sets
@@ -45,7 +52,7 @@ export function makePageLock(m: Mem, pg: PageOps, wq: Waitqueue, delay: DelayFn,
     const h = head(pfn);
     const waiters = Atomics.load(w, fa(h)) & PG_waiters;
     delay(SITE.unlockGap);
-    noteRelease(m, h, tid, RELEASE_BROKEN_UNLOCK, Atomics.and(w, fa(h), ~PG_locked));
+    noteRelease(h, RELEASE_BROKEN_UNLOCK, Atomics.and(w, fa(h), ~PG_locked));
     if (waiters) wq.wakeUpPageBit(h, PG_locked);
   };
   // Broken: __ClearPageLocked-style load/store; can also erase a concurrent SetPageWaiters.
@@ -54,7 +61,7 @@ export function makePageLock(m: Mem, pg: PageOps, wq: Waitqueue, delay: DelayFn,
     const old = Atomics.load(w, fa(h));
     delay(SITE.unlockGap);
     Atomics.store(w, fa(h), old & ~PG_locked);
-    noteRelease(m, h, tid, RELEASE_BROKEN_UNLOCK, old);
+    noteRelease(h, RELEASE_BROKEN_UNLOCK, old);
     if (old & PG_waiters) wq.wakeUpPageBit(h, PG_locked);
   };
 

@@ -15,6 +15,8 @@ export interface TaskOptions {
   cost?: CostModel;
   seed?: number;
   unlock?: UnlockVariant;
+  /** Note every page-lock release in its waitqueue bucket (for lost-wakeup state dumps). */
+  trackReleases?: boolean;
   /** Overrides the free hook (default: the zone allocator's free_unref_page). */
   freeHook?: FreeHook;
   /** The CPU this task runs on (its pcp lists and cpuLock); default tid (mod cpus). */
@@ -48,6 +50,6 @@ export function makeTask(m: Mem, tid: number, o: TaskOptions = {}): Task {
     delay,
     putPage: pg.putPage,
   });
-  const lock = makePageLock(m, pg, wq, delay, o.unlock ?? 'unlock-page', tid);
+  const lock = makePageLock(m, pg, wq, delay, o.unlock ?? 'unlock-page', tid, o.trackReleases ?? false);
   return { m, tid, cpu, pg, wq, lock, delay, alloc, stats: statRow(m, tid) };
 }

@@ -5,11 +5,12 @@ import { runOnce } from '../../run/run-once.js';
 import { defaultParams } from '../../run/params.js';
 import { CONTROL_FOCUS, CONTROL_VARIANTS, CORRECT_VARIANTS, moveMappingRefcount as sc } from '../../scenarios/move-mapping-refcount.js';
 import { formatTable, fmtNum, fmtPct } from '../../report/table.js';
-import { median, wilson } from '../../report/statistics.js';
+import { wilson } from '../../report/statistics.js';
 import type { RunResult } from '../../report/schema.js';
 import type { Act } from '../showcase-acts.js';
+import { catchControl, cleanOutcome } from './act-runs.js';
 
-const clean = (r: RunResult): boolean => r.forbidden.length === 0 && r.quiescence.checked && r.quiescence.violations.length === 0 && !r.error;
+const clean = (r: RunResult): boolean => cleanOutcome(r).clean;
 
 export const moveMappingRefcountAct: Act = {
   title: 'move-mapping-refcount: the freeze is the guard against GUP-fast and lock-free lookups (seed 003)',
@@ -25,23 +26,13 @@ export const moveMappingRefcountAct: Act = {
     const summary: Record<string, unknown> = {};
     let asExpected = true;
     for (const v of CONTROL_VARIANTS) {
-      const seeds = ctx.quick ? [1] : [1, 2, 3];
-      const caughtMs: number[] = [];
-      let first = '';
-      for (const seed of seeds) {
-        if (ctx.signal.aborted) break;
-        ctx.progress(`${v}: known-buggy control, seed ${seed}, until the first forbidden outcome (cap 5 s)`);
-        const r = await runOnce(sc, v, { ...params, ...CONTROL_FOCUS[v] }, { durationS: 5, warmupS: 0, seed, stopOnForbidden: true, signal: ctx.signal });
-        runs.push(r);
-        const f = r.forbidden.find((x) => x.kind === 'lost-write') ?? r.forbidden[0];
-        if (f) { caughtMs.push(f.firstAtMs); first ||= `${f.kind}: ${f.detail}`; }
-      }
-      const caught = seeds.length > 0 && caughtMs.length === seeds.length;
-      if (!caught) asExpected = false;
-      const focus = Object.entries(CONTROL_FOCUS[v]).map(([k, x]) => `${k}=${x}`).join(' ');
-      rows.push([`${v} [control, ${focus}]`, caught ? `caught in ${fmtNum(median(caughtMs), 3)} ms${seeds.length > 1 ? ` (${caughtMs.join(', ')})` : ''}` : `NOT caught in ${caughtMs.length}/${seeds.length} runs of 5 s`,
-        '-', '-', '-', '-', '-', '-', '-', '-']);
-      summary[v] = { knownBuggy: true, caughtMs, first };
+      if (ctx.signal.aborted) break;
+      const k = await catchControl(ctx, sc, v, { ...params, ...CONTROL_FOCUS[v] }, { seeds: ctx.quick ? [1] : [1, 2, 3], capS: 5 });
+      runs.push(...k.runs);
+      if (!k.caught) asExpected = false;
+      const focus = Object.entries(CONTROL_FOCUS[v]).map(([key, x]) => `${key}=${x}`).join(' ');
+      rows.push([`${v} [control, ${focus}]`, k.outcome, '-', '-', '-', '-', '-', '-', '-', '-']);
+      summary[v] = { knownBuggy: true, caughtMs: k.caughtMs, first: k.first };
     }
     // The correct variants in interleaved rounds, so a change in load falls on each alike.
     const per: Record<string, RunResult[]> = Object.fromEntries(CORRECT_VARIANTS.map((v) => [v, []]));

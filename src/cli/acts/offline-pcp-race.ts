@@ -5,9 +5,9 @@ import { runOnce } from '../../run/run-once.js';
 import { defaultParams } from '../../run/params.js';
 import { offlinePcpRace } from '../../scenarios/offline-pcp-race.js';
 import { formatTable, fmtNs, fmtNum } from '../../report/table.js';
-import { median } from '../../report/statistics.js';
 import type { RunResult } from '../../report/schema.js';
 import type { Act } from '../showcase-acts.js';
+import { catchControl, cleanOutcome } from './act-runs.js';
 
 export const offlinePcpRaceAct: Act = {
   title: 'offline-pcp-race: __offline_pages() vs frees onto pcp lists (v4.19 / v5.1-v5.8 / v5.9 / v5.11)',
@@ -26,24 +26,11 @@ export const offlinePcpRaceAct: Act = {
     for (const v of sc.variants) {
       if (ctx.signal.aborted) break;
       if (v.knownBuggy) {
-        const seeds = ctx.quick ? [1, 2] : [1, 2, 3, 4, 5];
-        const caughtMs: number[] = [];
-        let where = '';
-        for (const seed of seeds) {
-          if (ctx.signal.aborted) break;
-          ctx.progress(`${v.name}: known-buggy control, seed ${seed}, until the first offline-livelock (cap ${capS} s)`);
-          const r = await runOnce(sc, v.name, params, { durationS: capS, warmupS: 0, seed, stopOnForbidden: true, signal: ctx.signal });
-          runs.push(r);
-          const f = r.forbidden.find((x) => x.kind === 'offline-livelock');
-          if (f) { caughtMs.push(f.firstAtMs); where ||= f.detail; }
-        }
-        const caught = caughtMs.length === seeds.length && seeds.length > 0;
-        if (!caught) asExpected = false;
-        const outcome = caught
-          ? `caught in ${fmtNum(median(caughtMs), 3)} ms (median of ${seeds.length}: ${caughtMs.join(', ')} ms)`
-          : `NOT caught in ${seeds.length - caughtMs.length}/${seeds.length} runs of ${capS} s`;
-        rows.push([v.name, v.kernel.split(' ')[0], '-', '-', '-', '-', '-', '-', outcome]);
-        summary[v.name] = { knownBuggy: true, caughtMs, first: where };
+        const k = await catchControl(ctx, sc, v.name, params, { seeds: ctx.quick ? [1, 2] : [1, 2, 3, 4, 5], capS, kinds: ['offline-livelock'] });
+        runs.push(...k.runs);
+        if (!k.caught) asExpected = false;
+        rows.push([v.name, v.kernel.split(' ')[0], '-', '-', '-', '-', '-', '-', k.outcome]);
+        summary[v.name] = { knownBuggy: true, caughtMs: k.caughtMs, first: k.first };
         continue;
       }
       const durationS = ctx.quick ? 1.5 : 4;
@@ -53,10 +40,10 @@ export const offlinePcpRaceAct: Act = {
       const c = r.counters;
       const d = r.derived;
       const h = r.histograms;
-      const clean = r.forbidden.length === 0 && r.quiescence.checked && r.quiescence.violations.length === 0 && !r.error;
+      const { clean, outcome: verdict } = cleanOutcome(r);
       const oneDrain = v.name !== 'pcp-disable' || (h.drainsPerRound.max === 1 && h.drainsPerRound.p50 === 1 && h.pcpPagesAtCheck.max === 0);
       if (!clean || c.offlineFinished === 0 || c.offlineTimedOut > 0 || !oneDrain) asExpected = false;
-      const outcome = clean ? `clean (${d.audits} audits)` : `FORBIDDEN ${r.forbidden.map((f) => `${f.kind} x${f.count}`).join(', ')}${r.error ? ` (${r.error})` : ''}`;
+      const outcome = clean ? `clean (${d.audits} audits)` : verdict;
       rows.push([
         v.name, v.kernel.split(' ')[0], `${c.offlineFinished}/${c.offlineRounds}`, `${fmtNs(h.offline.p50)} / ${fmtNs(h.offline.p99)}`,
         `${fmtNum(d.drainsPerRound, 3)} (max ${h.drainsPerRound.max})`, fmtNum(d.checkFailsPerRound, 2), String(h.pcpPagesAtCheck.max),

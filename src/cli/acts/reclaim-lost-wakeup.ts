@@ -4,10 +4,10 @@
 import { runOnce } from '../../run/run-once.js';
 import { defaultParams } from '../../run/params.js';
 import { reclaimLostWakeup, splitVariant } from '../../scenarios/reclaim-lost-wakeup.js';
-import { formatTable, fmtNum, fmtPct } from '../../report/table.js';
-import { median } from '../../report/statistics.js';
+import { formatTable, fmtPct } from '../../report/table.js';
 import type { RunResult } from '../../report/schema.js';
 import type { Act } from '../showcase-acts.js';
+import { catchControl, cleanOutcome } from './act-runs.js';
 
 const CAP_S = 10;
 
@@ -36,33 +36,19 @@ export const reclaimLostWakeupAct: Act = {
       if (ctx.signal.aborted) break;
       const { unlock, wait } = splitVariant(v.name);
       if (v.knownBuggy) {
-        const seeds = ctx.quick ? [1] : [1, 2, 3];
-        const caughtMs: number[] = [];
-        let firstSeen = '';
-        for (const seed of seeds) {
-          if (ctx.signal.aborted) break;
-          ctx.progress(`${v.name}: known-buggy control, seed ${seed}, until the first lost wake-up (cap ${CAP_S} s)`);
-          const r = await runOnce(sc, v.name, params, { durationS: CAP_S, warmupS: 0, seed, stopOnForbidden: true, signal: ctx.signal });
-          runs.push(r);
-          const f = r.forbidden.find((x) => x.kind === 'lost-wakeup');
-          if (f) { caughtMs.push(f.firstAtMs); firstSeen ||= f.detail; }
-        }
-        const caught = caughtMs.length === seeds.length && seeds.length > 0;
-        if (!caught) asExpected = false;
-        const outcome = caught
-          ? `caught in ${fmtNum(median(caughtMs), 3)} ms${seeds.length > 1 ? ` (median; runs: ${caughtMs.join(', ')} ms)` : ''}`
-          : `NOT caught in ${seeds.length - caughtMs.length}/${seeds.length} runs of ${CAP_S} s`;
-        rows.push([unlock, wait, KERNEL[v.name] ?? v.kernel, '-', '-', outcome]);
-        summary[v.name] = { knownBuggy: true, caughtMs, first: firstSeen };
+        const k = await catchControl(ctx, sc, v.name, params, { seeds: ctx.quick ? [1] : [1, 2, 3], capS: CAP_S, kinds: ['lost-wakeup'] });
+        runs.push(...k.runs);
+        if (!k.caught) asExpected = false;
+        rows.push([unlock, wait, KERNEL[v.name] ?? v.kernel, '-', '-', k.outcome]);
+        summary[v.name] = { knownBuggy: true, caughtMs: k.caughtMs, first: k.first };
         continue;
       }
       const durationS = ctx.quick ? 1 : 2.5;
       ctx.progress(`${v.name}: ${durationS} s with every sentinel armed`);
       const r = await runOnce(sc, v.name, params, { durationS, warmupS: 0.2, seed: 1, signal: ctx.signal });
       runs.push(r);
-      const clean = r.forbidden.length === 0 && r.quiescence.checked && r.quiescence.violations.length === 0 && !r.error;
+      const { clean, outcome } = cleanOutcome(r);
       if (!clean || r.counters.reclaimSucceeded === 0) asExpected = false;
-      const outcome = clean ? 'clean' : `FORBIDDEN ${r.forbidden.map((f) => `${f.kind} x${f.count}`).join(', ')}${r.error ? ` (${r.error})` : ''}`;
       const waiters = r.derived.waitersAtRemove;
       rows.push([unlock, wait, KERNEL[v.name] ?? v.kernel, `${r.counters.reclaimSucceeded}/${r.counters.reclaimAttempts}`, fmtPct(waiters), outcome]);
       summary[v.name] = { reclaimed: r.counters.reclaimSucceeded, attempts: r.counters.reclaimAttempts, waitersAtRemove: waiters, clean };
