@@ -81,17 +81,20 @@ export function makeMoveMapping(t: Task, variant: MoveMappingVariant): MoveMappi
     return SUCCESS;
   };
 
+  // The v4.19 plain tests under the xa_lock: the count, and that the slot still holds the page.
+  const countAndSlot = (o: number, slot: number, expected: number): number => {
+    if (count(o) !== expected) return refFail(o, STAT.eagainRefcount);
+    if (Atomics.load(w, slot) !== o + 1) return fail(STAT.eagainSlot);
+    return SUCCESS;
+  };
+
   const variants: Record<MoveMappingVariant, MoveMapping> = {
     // v4.19–v5.15: count and slot tested under the xa_lock, then the freeze.
     'check-under-lock': (o, n) => {
       const expected = expectedPageRefs(t, o);
       delay(SITE.moveMappingCheck);
       if (isAnon(o)) return anon(o, n, expected);
-      return withXaLock(o, n, (slot) => {
-        if (count(o) !== expected) return refFail(o, STAT.eagainRefcount);
-        if (Atomics.load(w, slot) !== o + 1) return fail(STAT.eagainSlot);
-        return freezeAndSwitch(o, n, slot, expected);
-      });
+      return withXaLock(o, n, (slot) => countAndSlot(o, slot, expected) || freezeAndSwitch(o, n, slot, expected)); // SUCCESS is 0
     },
     // Aug 2021 v1 (Baolin Wang): one count test before any lock, then slot test and freeze.
     'check-before-lock': (o, n) => {
@@ -118,8 +121,8 @@ export function makeMoveMapping(t: Task, variant: MoveMappingVariant): MoveMappi
       delay(SITE.moveMappingCheck);
       if (isAnon(o)) return anon(o, n, expected);
       return withXaLock(o, n, (slot) => {
-        if (count(o) !== expected) return refFail(o, STAT.eagainRefcount);
-        if (Atomics.load(w, slot) !== o + 1) return fail(STAT.eagainSlot);
+        const rc = countAndSlot(o, slot, expected);
+        if (rc !== SUCCESS) return rc;
         switchSlot(o, n, slot);
         Atomics.sub(w, pa(o, PF_REF), 1); // the cache reference, dropped with no freeze
         return SUCCESS;
