@@ -4,7 +4,7 @@ import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createMemory, type Mem } from '../shared/memory.js';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import { C_BARRIER, C_GO, C_INTERVAL, C_MEASURE, C_STOP, FORBIDDEN_KINDS } from '../shared/layout.js';
+import { C_BARRIER, C_GO, C_INTERVAL, C_MEASURE, C_STOP, FORBIDDEN_KINDS, LINE, WAIT_TABLE_SIZE, WQ_MAX_HOLD } from '../shared/layout.js';
 import { STAT_NAMES, sumStats } from '../shared/stats.js';
 import { forbiddenTotal, readForbidden, recordForbidden } from '../shared/forbidden.js';
 import { makeLostWakeupWatchdog } from '../shared/watchdog.js';
@@ -193,7 +193,7 @@ async function runWithPool(
   const done = results.filter((r): r is RoleResult => r !== undefined);
   return {
     scenario: sc.name, variant, knownBuggy, params: p, memConfig: { ...m.L.cfg }, seed: o.seed, env: runEnv(), startedAt,
-    durationS: measuredS, warmupS: o.warmupS, counters, derived: sc.derived ? sc.derived(counters) : {}, rates,
+    durationS: measuredS, warmupS: o.warmupS, counters, derived: { ...waitqueueFigures(m, counters), ...(sc.derived ? sc.derived(counters) : {}) }, rates,
     histograms: mergeHistograms([...intervalMsgs.map((x) => x.histograms), ...done.map((r) => r.histograms)], Object.fromEntries(Object.entries(sc.histograms).map(([k, h]) => [k, h.unit]))),
     forbidden: describeForbidden(m, quiescence.violations, goMs).filter((f) => forbiddenFor(sc, variant, f.kind)),
     quiescence, cpuShare, threadCpuMs: done.map((r) => r.cpuMs), warnings, interrupted, error,
@@ -203,4 +203,11 @@ async function runWithPool(
 /** Whether a kind counts as forbidden for this variant (scenarios may exempt, e.g. an expected livelock). */
 function forbiddenFor(sc: Scenario, variant: string, kind: string): boolean {
   return sc.forbiddenFor ? sc.forbiddenFor(variant, kind) : true;
+}
+
+/** Wake-walk figures every run reports (C000-9): entries per bucket-lock hold, mean and the most in one hold. */
+function waitqueueFigures(m: Mem, c: Record<string, number>): Record<string, number> {
+  let most = 0;
+  for (let b = 0; b < WAIT_TABLE_SIZE; b++) most = Math.max(most, m.w[m.L.waitTable + b * LINE + WQ_MAX_HOLD]);
+  return { walkEntriesPerHold: c.walkHolds ? c.walkEntries / c.walkHolds : NaN, walkMostEntriesPerHold: most };
 }

@@ -19,6 +19,7 @@ export const costParams: ParamSpec[] = [
 ];
 
 export const sleepParams: ParamSpec[] = [
+  { key: 'bookmark', flag: 'bookmark', kind: 'bool', default: true, description: 'v4.14 bookmark wake walk, at most 65 entries per bucket-lock hold (--no-bookmark: the v4.13 single walk)' },
   { key: 'spinNs', flag: 'spin-ns', kind: 'int', min: 0, default: 50000, unit: 'ns', description: 'spin on the task state word before Atomics.wait (0 = sleep at once)', source: 'bench/primitives: a bare Atomics.wait wake is tens of µs here' },
 ];
 
@@ -40,4 +41,9 @@ export function costModelFrom(p: Params): CostModel {
 
 export function sleepFrom(p: Params): Partial<SleepPolicy> {
   return { spinNs: (p.spinNs as number | undefined) ?? 50000 };
+}
+
+/** The waitqueue task options every role gets: the sleep policy and the wake walk. */
+export function waitOptionsFrom(p: Params): { sleep: Partial<SleepPolicy>; bookmark: boolean } {
+  return { sleep: sleepFrom(p), bookmark: p.bookmark !== false };
 }

@@ -4,7 +4,7 @@ import { DEFAULT_MEM } from '../shared/layout.js';
 import { type WaitVariant } from '../shared/mm/fault.js';
 import { MOVE_MAPPING_VARIANTS } from '../shared/mm/move-mapping.js';
 import { bootMappedPages, checkMappedPages, framesFor, type MappedPages } from './mapped-pages.js';
-import { costParams, costModelFrom, sleepParams, sleepFrom } from './common-params.js';
+import { costParams, costModelFrom, sleepParams, waitOptionsFrom } from './common-params.js';
 import type { Params, RoleSpec, Scenario } from './types.js';
 import { MIGRATION_BETTER, migrationDerived } from './migration-metrics.js';
 
@@ -56,7 +56,7 @@ export const migrationEntryWait: Scenario = {
     const migrators = num(p, 'migrators');
     const pages = Array.from({ length: num(p, 'pages') }, (_, i) => i);
     const mapcount = mapcountOf(p);
-    const task = { cost: costModelFrom(p), sleep: sleepFrom(p), seed: num(p, 'seed') };
+    const task = { cost: costModelFrom(p), ...waitOptionsFrom(p), seed: num(p, 'seed') };
     const out: RoleSpec[] = [];
     for (let i = 0; i < migrators; i++) {
       const mine = pages.filter((_, k) => k % migrators === i);

@@ -7,7 +7,7 @@ import type { MoveMappingVariant } from '../shared/mm/move-mapping.js';
 import type { GupRecheck } from '../shared/mm/gup.js';
 import { ackCell } from '../workers/pinned-writes.js';
 import { bootMappedPages, checkMappedPages, framesFor, type MappedPages } from './mapped-pages.js';
-import { costParams, costModelFrom, sleepParams, sleepFrom } from './common-params.js';
+import { costParams, costModelFrom, sleepParams, waitOptionsFrom } from './common-params.js';
 import { MIGRATION_BETTER, migrationDerived } from './migration-metrics.js';
 import type { Params, RoleSpec, Scenario, Violation } from './types.js';
 
@@ -100,7 +100,7 @@ export const moveMappingRefcount: Scenario = {
       ns: { ...base.ns, moveMappingSwitch: num(p, 'switchNs'), pinHold: num(p, 'pinHoldNs') },
       jitter: { ...base.jitter, gupPteRead: { prob: num(p, 'gupStallProb'), maxNs: num(p, 'gupStallNs') } },
     };
-    const task = { cost, sleep: sleepFrom(p), seed: num(p, 'seed') };
+    const task = { cost, ...waitOptionsFrom(p), seed: num(p, 'seed') };
     const common = { pages, nPages: pages.length, writesPerPin: num(p, 'writesPerPin') };
     const out: RoleSpec[] = [];
     const migrators = num(p, 'migrators');

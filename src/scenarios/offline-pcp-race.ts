@@ -1,7 +1,7 @@
 // Seed 002: memory offline racing frees onto the per-CPU lists. A free whose prepare read MOVABLE
 // commits after the range was isolated and drained; the page sits on a pcp list, test_pages_isolated()
 // fails on it forever unless the loop drains again (v5.9) or the pcp lists are disabled (v5.11).
-import { costParams, costModelFrom, sleepParams, sleepFrom } from './common-params.js';
+import { costParams, costModelFrom, sleepParams, waitOptionsFrom } from './common-params.js';
 import {
   OFFLINE_BETTER, OFFLINE_HISTOGRAMS, bootOfflineZone, checkOfflineQuiescent, offlineDerived, offlineMemConfig, offlineRates,
   offlineRanges, offlineZoneParams, offlinerRole,
@@ -64,7 +64,7 @@ export const offlinePcpRace: Scenario = {
     bootOfflineZone(m, p, mapcountOf(p));
   },
   roles(p, variant) {
-    const task = { cost: costModelFrom(p), sleep: sleepFrom(p), seed: num(p, 'seed') };
+    const task = { cost: costModelFrom(p), ...waitOptionsFrom(p), seed: num(p, 'seed') };
     const out: RoleSpec[] = [offlinerRole(p, variant as OfflineVariant, task, 'free-stall', offlineRanges(p, rolesOf(p), heldOf(p)))];
     for (let i = 0; i < num(p, 'freers'); i++) {
       out.push({

@@ -2,7 +2,7 @@
 // workload on pages of the range. A faulter that waits on a migration entry holding its page reference
 // (wait_on_page_locked, v4.19) makes every migrate_pages() pass fail, so the offline loop cannot finish
 // while the faulters run; put_and_wait_on_page_locked (v5.0) lets it finish. The offline loop is v5.9's.
-import { costParams, costModelFrom, sleepParams, sleepFrom } from './common-params.js';
+import { costParams, costModelFrom, sleepParams, waitOptionsFrom } from './common-params.js';
 import {
   OFFLINE_BETTER, OFFLINE_HISTOGRAMS, bootOfflineZone, checkOfflineQuiescent, offlineDerived, offlineMemConfig, offlineRates,
   offlineRanges, offlineZoneParams, offlinerRole,
@@ -44,7 +44,7 @@ export const offlineRefault: Scenario = {
     bootOfflineZone(m, p, mapcountOf(p));
   },
   roles(p, variant) {
-    const task = { cost: costModelFrom(p), sleep: sleepFrom(p), seed: num(p, 'seed') };
+    const task = { cost: costModelFrom(p), ...waitOptionsFrom(p), seed: num(p, 'seed') };
     const out: RoleSpec[] = [offlinerRole(p, 'drain-again', task, 'round', offlineRanges(p, 1 + num(p, 'faulters'), 0))];
     const pages = Array.from({ length: num(p, 'pages') }, (_, i) => i);
     for (let i = 0; i < num(p, 'faulters'); i++) {

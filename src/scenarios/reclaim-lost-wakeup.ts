@@ -15,7 +15,7 @@ import { auditConservation, pageCensus } from '../shared/alloc/conservation.js';
 import { sleepersAtDrain } from '../shared/watchdog.js';
 import type { CostModel } from '../shared/cost.js';
 import { bootMappedPages, framesFor } from './mapped-pages.js';
-import { costParams, costModelFrom, sleepParams, sleepFrom } from './common-params.js';
+import { costParams, costModelFrom, sleepParams, waitOptionsFrom } from './common-params.js';
 import type { ParamSpec, Params, RoleSpec, Scenario, Violation } from './types.js';
 
 const num = (p: Params, k: string): number => p[k] as number;
@@ -127,7 +127,7 @@ export const reclaimLostWakeup: Scenario = {
   roles(p, variant) {
     const { unlock, wait } = splitVariant(variant);
     const pages = Array.from({ length: num(p, 'pages') }, (_, i) => i);
-    const task = { cost: costModel(p), sleep: sleepFrom(p), seed: num(p, 'seed'), trackReleases: true };
+    const task = { cost: costModel(p), ...waitOptionsFrom(p), seed: num(p, 'seed'), trackReleases: true };
     const out: RoleSpec[] = [];
     const migrators = num(p, 'migrators');
     for (let i = 0; i < migrators; i++) {

@@ -11,7 +11,7 @@ import { prepCompoundPage, type TailOrder, type Thp } from '../shared/mm/huge-me
 import { initZone } from '../shared/alloc/init.js';
 import { auditConservation } from '../shared/alloc/conservation.js';
 import { isPresent, ptePfn, pteCell } from '../shared/pagetable.js';
-import { costParams, costModelFrom, sleepParams, sleepFrom } from './common-params.js';
+import { costParams, costModelFrom, sleepParams, waitOptionsFrom } from './common-params.js';
 import type { Params, RoleSpec, Scenario, Violation } from './types.js';
 
 const num = (p: Params, k: string): number => p[k] as number;
@@ -132,7 +132,7 @@ export const thpSplitOrder: Scenario = {
   roles(p, variant) {
     const v = VARIANTS[variant];
     const base = costModelFrom(p);
-    const task = { cost: { ...base, ns: { ...base.ns, splitTailGap: num(p, 'splitGapNs') } }, sleep: sleepFrom(p), seed: num(p, 'seed') };
+    const task = { cost: { ...base, ns: { ...base.ns, splitTailGap: num(p, 'splitGapNs') } }, ...waitOptionsFrom(p), seed: num(p, 'seed') };
     const nr = num(p, 'subpages');
     const pages = Array.from({ length: num(p, 'thps') * nr }, (_, i) => i).filter((i) => p.touch === 'all' || i % nr !== 0);
     const out: RoleSpec[] = [{ role: 'thp-splitter', config: { thps: thpsOf(p), order: v.order }, task }];
