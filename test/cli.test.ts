@@ -73,3 +73,38 @@ test('Ctrl-C stops the run, writes partial results over the old file, and exits 
   assert.deepEqual(JSON.parse(stdout), doc);
   assert.ok(existsSync(out));
 });
+
+test('soak writes one interval line per interval and an HdrHistogram log the reader parses', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pagestorm-'));
+  const log = join(dir, 'soak.hlog');
+  const r = cli('soak', 'migration-entry-wait', '--variant', 'put-and-wait', '--faulters', '1', '--duration', '1.5', '--interval', '0.5', '--warmup', '0.1', '--log', log, '--json');
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal((r.stderr.match(/interval \d+:/g) ?? []).length >= 3, true, r.stderr);
+  assert.deepEqual(readdirSync(dir), ['soak.hlog'], 'the .partial log was not renamed');
+  const hdr = await import('hdr-histogram-js');
+  const reader = new hdr.HistogramLogReader(readFileSync(log, 'utf8'));
+  const tags = new Set<string>();
+  let migrations = 0;
+  for (let h = reader.nextIntervalHistogram(); h; h = reader.nextIntervalHistogram()) {
+    tags.add(h.tag ?? '');
+    if (h.tag === 'migration') migrations += h.totalCount;
+  }
+  assert.ok(tags.has('migration') && tags.has('faultWait'), [...tags].join(','));
+  const doc = JSON.parse(r.stdout);
+  assert.equal(migrations, doc.histograms.migration.count, 'the intervals add up to the whole run');
+});
+
+test('sweep runs every value x variant and compare --json gives a verdict per metric', () => {
+  const s = cli('sweep', 'migration-entry-wait', '--variant', 'put-and-wait', '--param', 'faulters', '--values', '0,1', '--duration', '0.3', '--warmup', '0.1', '--json');
+  assert.equal(s.status, 0, s.stderr);
+  const sweep = JSON.parse(s.stdout);
+  assert.deepEqual(sweep.runs.map((x: { params: { faulters: number } }) => x.params.faulters), [0, 1]);
+  const bad = cli('sweep', 'migration-entry-wait', '--variant', 'put-and-wait', '--param', 'faulters', '--values', '0,x');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--faulters "x"/);
+  const c = cli('compare', 'migration-entry-wait', '--variants', 'wait-locked,put-and-wait', '--repeat', '1', '--faulters', '1', '--duration', '0.5', '--warmup', '0.1', '--json');
+  assert.equal(c.status, 0, c.stderr);
+  const cmp = JSON.parse(c.stdout);
+  assert.deepEqual(cmp.order, ['wait-locked', 'put-and-wait']);
+  for (const row of cmp.rows) assert.ok(['better', 'worse', 'no significant change'].includes(row.verdict), JSON.stringify(row));
+});
