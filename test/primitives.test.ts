@@ -8,6 +8,7 @@ import { readForbidden } from '../src/shared/forbidden.js';
 import { sumStats } from '../src/shared/stats.js';
 import { runThreads } from './helpers/threads.js';
 import { makeLostWakeupWatchdog } from '../src/shared/watchdog.js';
+import type { UnlockVariant } from '../src/shared/pagelock.js';
 
 const ROUTINES = new URL('./helpers/prim-routines.js', import.meta.url).href;
 const cfg: MemConfig = { ...DEFAULT_MEM, pages: 16, tasks: 8, cpus: 8 };
@@ -83,7 +84,7 @@ test('a non-atomic counter guarded by the page lock ends exact', async () => {
  * left unlocked, so a wakeup that was missed is not rescued by a later unlock and the watchdog
  * (asleep, bit clear at two samples 20 ms apart, no wake in between) sees it.
  */
-async function handoffs(unlock: 'unlock-page' | 'broken-load-then-clear', rounds: number, iters: number): Promise<{ m: Mem; lost: number }> {
+async function handoffs(unlock: UnlockVariant, rounds: number, iters: number): Promise<{ m: Mem; lost: number }> {
   const m = createMemory(cfg);
   const ctl = ctlWord(m);
   const opts = {
@@ -126,10 +127,12 @@ test('100k+ lock handoffs with exclusive and shared waiters lose no wakeup', asy
   assert.equal(flags(m, 9) & PG_locked, 0);
 });
 
-test('a broken unlock that reads PG_waiters before clearing PG_locked is caught as a lost wakeup', async () => {
-  const { lost: n } = await handoffs('broken-load-then-clear', 60, 20);
-  assert.ok(n > 0, 'the broken unlock was never caught');
-});
+for (const broken of ['broken-load-then-clear', 'broken-nonatomic-clear'] as const) {
+  test(`a broken unlock (${broken}) is caught as a lost wakeup`, async () => {
+    const { lost: n } = await handoffs(broken, 60, 20);
+    assert.ok(n > 0, 'the broken unlock was never caught');
+  });
+}
 
 test('a DROP waiter never touches the page after its put: the page is freed and reused under it', async () => {
   const m = createMemory(cfg);
