@@ -33,6 +33,8 @@ export const migrationEntryWait: Scenario = {
     { key: 'mapcount', flag: 'mapcount', kind: 'int', min: 0, max: 64, default: 0, description: 'mappings per page; 0 = one per faulter' },
     { key: 'backing', flag: 'backing', kind: 'choice', choices: ['anon', 'file'], default: 'anon', description: 'anonymous pages (count check) or page-cache pages (xa_lock + freeze)' },
     { key: 'moveMapping', flag: 'move-mapping', kind: 'choice', choices: MOVE_MAPPING_VARIANTS, default: 'check-under-lock', description: 'migrate_page_move_mapping() form (v4.19: check-under-lock)' },
+    { key: 'preemptProb', flag: 'migrate-preempt-prob', kind: 'number', min: 0, max: 1, default: 0, description: 'probability that the migrator is preempted (really sleeps) after try_to_unmap, holding only the page lock' },
+    { key: 'preemptUs', flag: 'migrate-preempt-us', kind: 'int', min: 0, default: 200, unit: 'µs', description: 'longest such sleep; lets a faulter sharing its core run inside the window' },
     ...costParams,
     ...sleepParams,
   ],
@@ -60,7 +62,8 @@ export const migrationEntryWait: Scenario = {
     const out: RoleSpec[] = [];
     for (let i = 0; i < migrators; i++) {
       const mine = pages.filter((_, k) => k % migrators === i);
-      out.push({ role: 'migrator', config: { pages: mine.length ? mine : pages, moveMapping: p.moveMapping, allocOrder: 'before-lock' }, task });
+      const preempt = { prob: num(p, 'preemptProb'), maxUs: num(p, 'preemptUs'), seed: num(p, 'seed') };
+      out.push({ role: 'migrator', config: { pages: mine.length ? mine : pages, moveMapping: p.moveMapping, allocOrder: 'before-lock', preempt }, task });
     }
     for (let i = 0; i < faulters; i++) {
       out.push({ role: 'faulter', config: { mm: i % mapcount, pages, wait: variant as WaitVariant }, task });

@@ -100,3 +100,20 @@ export function makeDelay(model: CostModel, seed: number, tid: number): DelayFn 
     if (ns > 0) spinIters(Math.round(ns * itersPerNs));
   };
 }
+
+/** Simulated preemption: with probability prob the task really sleeps (loses its CPU) up to maxUs. */
+export interface Preemption {
+  prob: number;
+  maxUs: number;
+  seed: number;
+}
+
+/** A might_sleep() point that sometimes sleeps, so a racing thread gets the CPU even when threads share a core. */
+export function makePreemption(tid: number, o: Preemption | undefined): () => void {
+  if (!o || !(o.prob > 0) || !(o.maxUs > 0)) return () => {};
+  const word = new Int32Array(new SharedArrayBuffer(4));
+  const rnd = makeRng((o.seed ^ Math.imul(tid + 1, 0x2545f491)) | 0);
+  const prob = o.prob;
+  const maxMs = o.maxUs / 1000;
+  return () => { if (rnd() < prob) Atomics.wait(word, 0, 0, rnd() * maxMs); };
+}

@@ -2,7 +2,7 @@
 // v4.19/v5.0 shape, kernel-model.md §4.1–§4.5), with the ALLOC_ORDER switch of §5.
 import { PAGE_WORDS, PF_FLAGS, PF_MAPCOUNT, PF_MAPPING, PF_REF, PG_migrated_from, PG_uptodate, PG_writeback, PG_dirty, PG_active, PG_referenced, ANON_MAPPING } from '../layout.js';
 import { SHARED } from '../waitqueue.js';
-import { SITE } from '../cost.js';
+import { SITE, makePreemption, type Preemption } from '../cost.js';
 import { STAT } from '../stats.js';
 import type { TlbOps } from '../pagetable.js';
 import type { Task } from '../task.js';
@@ -17,6 +17,8 @@ export type AllocOrder = (typeof ALLOC_ORDERS)[number];
 export interface MigrateOptions {
   moveMapping: MoveMappingVariant;
   allocOrder: AllocOrder;
+  /** Simulated preemption after try_to_unmap, with only the (sleeping) page lock held. */
+  preempt?: Preemption;
 }
 
 export interface MigrateResult {
@@ -40,6 +42,7 @@ export function makeMigrator(t: Task, tlb: TlbOps, o: MigrateOptions): Migrator 
   const moveMapping = makeMoveMapping(t, o.moveMapping);
   const pa = (pfn: number, f: number): number => m.L.pages + pfn * PAGE_WORDS + f;
   const allocBeforeLock = o.allocOrder === 'before-lock';
+  const mightSleep = makePreemption(t.tid, o.preempt);
 
   const getNewPage = (): number => {
     delay(SITE.alloc);
@@ -80,7 +83,7 @@ export function makeMigrator(t: Task, tlb: TlbOps, o: MigrateOptions): Migrator 
     if (!lock.trylockPage(n)) { w[st + STAT.eagainNewpage]++; rc = EAGAIN; }
     else {
       let wasMapped = false;
-      if (Atomics.load(w, pa(p, PF_MAPCOUNT)) > 0) { tryToUnmapMigration(t, tlb, p); wasMapped = true; }
+      if (Atomics.load(w, pa(p, PF_MAPCOUNT)) > 0) { tryToUnmapMigration(t, tlb, p); wasMapped = true; mightSleep(); }
       if (Atomics.load(w, pa(p, PF_MAPCOUNT)) === 0) rc = moveToNewPage(n, p);
       if (wasMapped) removeMigrationPtes(t, p, rc === SUCCESS ? n : p);
       lock.unlockPage(n);

@@ -7,7 +7,7 @@ import { slotCell, xaLockOf } from '../pagecache.js';
 import { spinLock, spinUnlock } from '../spinlock.js';
 import { recordForbidden } from '../forbidden.js';
 import { checkSleepersOnFreedPage, noteRelease } from '../watchdog.js';
-import { SITE, makeRng } from '../cost.js';
+import { SITE, makePreemption, type Preemption } from '../cost.js';
 import { STAT } from '../stats.js';
 import type { Task } from '../task.js';
 import { putbackLruPage } from './lru.js';
@@ -20,11 +20,7 @@ export type ReclaimUnlock = (typeof RECLAIM_UNLOCK_VARIANTS)[number];
 export const REMOVE_MAPPING_REFS = 2;
 
 /** Simulated preemption inside reclaim's locked window: with probability prob, sleep up to maxUs. */
-export interface ReclaimPreempt {
-  prob: number;
-  maxUs: number;
-  seed: number;
-}
+export type ReclaimPreempt = Preemption;
 
 export interface Reclaim {
   /** shrink_page_list() on one isolated page (the caller's isolation reference is consumed); true if freed. */
@@ -38,7 +34,7 @@ export function makeReclaim(t: Task, tlb: TlbOps, unlock: ReclaimUnlock, file: n
   const xa = xaLockOf(m, file);
   const pa = (pfn: number, f: number): number => m.L.pages + pfn * PAGE_WORDS + f;
   const freeList = new Int32Array(1);
-  const mightSleep = makeMightSleep(t.tid, preempt);
+  const mightSleep = makePreemption(t.tid, preempt);
 
   // try_to_unmap(page, TTU_IGNORE_ACCESS) (mm/rmap.c v4.19, try_to_unmap_one without TTU_MIGRATION):
   // each present PTE of the page is cleared and flushed, its mapcount and reference dropped. Lives
@@ -133,11 +129,3 @@ export function makeReclaim(t: Task, tlb: TlbOps, unlock: ReclaimUnlock, file: n
 // might_sleep() in the rmap walk (i_mmap_lock_read, cond_resched): the reclaimer gives its CPU away
 // for a while, still holding the page lock. A real sleep (Atomics.wait on a private word), not a spin,
 // so the other roles run meanwhile, as they would on the CPU it gave up. Chosen once per task.
-function makeMightSleep(tid: number, o: ReclaimPreempt | undefined): () => void {
-  if (!o || !(o.prob > 0) || !(o.maxUs > 0)) return () => {};
-  const word = new Int32Array(new SharedArrayBuffer(4));
-  const rnd = makeRng((o.seed ^ Math.imul(tid + 1, 0x2545f491)) | 0);
-  const prob = o.prob;
-  const maxMs = o.maxUs / 1000;
-  return () => { if (rnd() < prob) Atomics.wait(word, 0, 0, rnd() * maxMs); };
-}
