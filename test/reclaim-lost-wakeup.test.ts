@@ -26,7 +26,7 @@ import { DROP, SHARED } from '../src/shared/waitqueue.js';
 import { makeTlb, pteCell, ptlOf, isPresent, ptePfn } from '../src/shared/pagetable.js';
 import { slotCell } from '../src/shared/pagecache.js';
 import { readForbidden } from '../src/shared/forbidden.js';
-import { readLostWakeupDump } from '../src/shared/watchdog.js';
+import { readLostWakeupDump } from '../src/shared/lost-wakeup-dump.js';
 import { STAT } from '../src/shared/stats.js';
 import { isolateLruPage } from '../src/shared/mm/lru.js';
 import { makeReclaim, type ReclaimUnlock } from '../src/shared/mm/vmscan.js';

@@ -2,7 +2,7 @@
 import type { Mem } from '../shared/memory.js';
 import { readForbidden } from '../shared/forbidden.js';
 import { PROBLEMS } from '../shared/alloc/conservation.js';
-import { formatLostWakeupDump, readLostWakeupDump } from '../shared/watchdog.js';
+import { formatLostWakeupDump, readLostWakeupDump } from '../shared/lost-wakeup-dump.js';
 import type { Violation } from '../scenarios/types.js';
 
 import type { ForbiddenReport } from '../report/schema.js';

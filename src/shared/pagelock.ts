@@ -5,7 +5,7 @@ import type { Mem } from './memory.js';
 import type { PageOps } from './page.js';
 import { DROP, EXCLUSIVE, SHARED, type Waitqueue } from './waitqueue.js';
 import { SITE, type DelayFn } from './cost.js';
-import { noteRelease as noteBucketRelease } from './watchdog.js';
+import { noteRelease as noteBucketRelease } from './lost-wakeup-dump.js';
 
 /**
  * How unlock_page() releases the bit. Only 'unlock-page' is the kernel; the two broken forms are

@@ -6,7 +6,8 @@ import { isPresent, ptePfn, pteCell, ptlOf, type TlbOps } from '../pagetable.js'
 import { slotCell, xaLockOf } from '../pagecache.js';
 import { spinLock, spinUnlock } from '../spinlock.js';
 import { recordForbidden } from '../forbidden.js';
-import { checkSleepersOnFreedPage, noteRelease } from '../watchdog.js';
+import { checkSleepersOnFreedPage } from '../watchdog.js';
+import { noteRelease } from '../lost-wakeup-dump.js';
 import { SITE, makePreemption, type Preemption } from '../cost.js';
 import { STAT } from '../stats.js';
 import type { Task } from '../task.js';
