@@ -6,6 +6,9 @@ import { compareRuns } from '../src/run/compare-runs.js';
 import { defaultParams } from '../src/run/params.js';
 import { migrationEntryWait as sc } from '../src/scenarios/migration-entry-wait.js';
 import type { RunResult } from '../src/report/schema.js';
+import type { Mem } from '../src/shared/memory.js';
+import { PAGE_WORDS, PF_FLAGS, PG_locked } from '../src/shared/layout.js';
+import { ptePfn, pteCell } from '../src/shared/pagetable.js';
 
 // The race needs the faulter to run inside the migrator's window. On a busy 2-core machine the two
 // may share one core and take turns, which hides it; a migrator preempted after try_to_unmap (a
@@ -60,4 +63,23 @@ test('a role that crashes ends the run with a clear error and partial results', 
   assert.equal(r.interrupted, true);
   assert.match(r.error ?? '', /no-such-role.*failed: unknown role/);
   assert.ok(r.durationS < 5, 'the run went on after the crash');
+});
+
+test('a role that never stops (asleep on a page locked for good) is reported as a hang with partial results', async () => {
+  // The page is locked at boot by nobody: the migrator's lock_page() on pass 4 sleeps forever, legitimately
+  // (the bit stays set, so no detector may call it a lost wakeup); the run must still end and report.
+  const hung = {
+    ...sc,
+    setup: (m: Mem, p: typeof params, v: string) => {
+      sc.setup(m, p, v);
+      const pfn = ptePfn(Atomics.load(m.w, pteCell(m, 0, 0)));
+      Atomics.or(m.w, m.L.pages + pfn * PAGE_WORDS + PF_FLAGS, PG_locked);
+    },
+  };
+  const r = await runOnce(hung, 'put-and-wait', { ...params, faulters: 0 }, { durationS: 0.5, warmupS: 0, seed: 1, stopGraceS: 1 });
+  assert.equal(r.interrupted, true);
+  assert.match(r.error ?? '', /roles did not stop within 1 s: migrator \(task 0\)/);
+  assert.equal(r.quiescence.checked, false);
+  assert.deepEqual(r.forbidden, []);
+  assert.ok(r.counters.migrateCalls === 0, 'the only call never returned');
 });

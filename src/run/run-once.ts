@@ -168,7 +168,8 @@ async function runWithPool(
   let settled = false;
   void allDone.then(() => { settled = true; });
   while (!settled && performance.now() - tStop < graceMs) { dog.sample(runMs()); await sleep(10); }
-  if (!settled) {
+  const allStopped = settled; // destroy() below settles the stuck tasks too: remember whether they stopped
+  if (!allStopped) {
     const missing = roles.map((r, tid) => (results[tid] ? null : `${r.role} (task ${tid})`)).filter(Boolean);
     error ??= `roles did not stop within ${graceMs / 1000} s: ${missing.join(', ')}`;
     interrupted = true;
@@ -181,7 +182,7 @@ async function runWithPool(
     emitIntervals(true);
     for (const port of ports) port.close();
   }
-  const quiescence = settled ? { checked: true, violations: sc.checkQuiescent(m, p, variant) } : { checked: false, violations: [] };
+  const quiescence = allStopped ? { checked: true, violations: sc.checkQuiescent(m, p, variant) } : { checked: false, violations: [] };
   for (const q of quiescence.violations) {
     if ((FORBIDDEN_KINDS as readonly string[]).includes(q.kind)) recordForbidden(m, q.kind, -1, -1, -1, -1);
   }
