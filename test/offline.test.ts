@@ -163,23 +163,20 @@ test('BROKEN control: a free path without the per-CPU lock is caught by the peri
   assert.match(f.detail, /found by the audit|found by task/);
 });
 
-test('offline-refault: put-and-wait migrates and offlines where wait-locked keeps failing', async () => {
-  const params = defaultParams(offlineRefault);
-  let a: RunResult | undefined;
-  let b: RunResult | undefined;
-  // The race needs the faulters running while a page is unmapped: retry a pair measured on a busy machine.
-  for (let attempt = 0; attempt < 2; attempt++) {
-    a = await runOnce(offlineRefault, 'wait-locked', params, { durationS: 2, warmupS: 0.3, seed: 1 + attempt });
-    b = await runOnce(offlineRefault, 'put-and-wait', params, { durationS: 2, warmupS: 0.3, seed: 1 + attempt });
-    if (a.cpuShare > 0.7 && b.cpuShare > 0.7) break;
-  }
-  for (const r of [a!, b!]) assertClean(r);
-  const sa = a!.rates.migrationSuccess.rate;
-  const sb = b!.rates.migrationSuccess.rate;
+test('offline-refault: put-and-wait offlines where wait-locked rounds run out of budget', async () => {
+  // The migrator is preempted after try_to_unmap 30% of the time (a real sleep holding only the page
+  // lock), so faulters sharing its core still meet the window; without it a busy 2-core box hides the race.
+  const params = { ...defaultParams(offlineRefault), preemptProb: 0.3 };
+  const a = await runOnce(offlineRefault, 'wait-locked', params, { durationS: 2, warmupS: 0.3, seed: 1 });
+  const b = await runOnce(offlineRefault, 'put-and-wait', params, { durationS: 2, warmupS: 0.3, seed: 1 });
+  for (const r of [a, b]) assertClean(r);
+  const sa = a.rates.migrationSuccess.rate;
+  const sb = b.rates.migrationSuccess.rate;
   assert.ok(sb > 0.9, `put-and-wait migration success ${sb}`);
-  assert.ok(sb - sa > 0.05, `wait-locked ${sa} vs put-and-wait ${sb}`);
-  assert.ok(a!.derived.eagainPerMigration > 3 * b!.derived.eagainPerMigration, 'EAGAIN per migration');
-  assert.ok(b!.rates.offlineCompletion.rate >= a!.rates.offlineCompletion.rate);
-  assert.ok(b!.rates.offlineCompletion.rate > 0.99, `put-and-wait completion ${b!.rates.offlineCompletion.rate}`);
-  assert.ok(a!.derived.migrateFailsPerRound > b!.derived.migrateFailsPerRound);
+  assert.ok(sb - sa > 0.5, `wait-locked ${sa} vs put-and-wait ${sb}`);
+  assert.ok(a.derived.eagainPerMigration > 3 * b.derived.eagainPerMigration, 'EAGAIN per migration');
+  assert.ok(a.counters.offlineTimedOut > 0, `no wait-locked round ran out of budget (${a.counters.offlineFinished}/${a.counters.offlineRounds} finished)`);
+  assert.equal(b.counters.offlineTimedOut, 0, 'a put-and-wait round ran out of budget');
+  assert.ok(b.rates.offlineCompletion.rate > a.rates.offlineCompletion.rate);
+  assert.ok(a.derived.migrateFailsPerRound > b.derived.migrateFailsPerRound);
 });

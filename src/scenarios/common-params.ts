@@ -18,6 +18,12 @@ export const costParams: ParamSpec[] = [
   { key: 'jitterNs', flag: 'jitter-ns', kind: 'int', min: 0, default: 0, unit: 'ns', description: 'longest random pause at a race-window site' },
 ];
 
+/** A migrator preempted after try_to_unmap (a real sleep, holding only the page lock). */
+export const migratePreemptParams: ParamSpec[] = [
+  { key: 'preemptProb', flag: 'migrate-preempt-prob', kind: 'number', min: 0, max: 1, default: 0, description: 'probability that the migrator is preempted (really sleeps) after try_to_unmap, holding only the page lock' },
+  { key: 'preemptUs', flag: 'migrate-preempt-us', kind: 'int', min: 0, default: 200, unit: 'µs', description: 'longest such sleep; lets a faulter sharing its core run inside the window' },
+];
+
 export const sleepParams: ParamSpec[] = [
   { key: 'bookmark', flag: 'bookmark', kind: 'bool', default: true, description: 'v4.14 bookmark wake walk, at most 65 entries per bucket-lock hold (--no-bookmark: the v4.13 single walk)' },
   { key: 'spinNs', flag: 'spin-ns', kind: 'int', min: 0, default: 50000, unit: 'ns', description: 'spin on the task state word before Atomics.wait (0 = sleep at once)', source: 'bench/primitives: a bare Atomics.wait wake is tens of µs here' },

@@ -4,7 +4,7 @@ import { DEFAULT_MEM } from '../shared/layout.js';
 import { type WaitVariant } from '../shared/mm/fault.js';
 import { MOVE_MAPPING_VARIANTS } from '../shared/mm/move-mapping.js';
 import { bootMappedPages, checkMappedPages, framesFor, type MappedPages } from './mapped-pages.js';
-import { costParams, costModelFrom, sleepParams, waitOptionsFrom } from './common-params.js';
+import { costParams, costModelFrom, migratePreemptParams, sleepParams, waitOptionsFrom } from './common-params.js';
 import type { Params, RoleSpec, Scenario } from './types.js';
 import { MIGRATION_BETTER, migrationDerived } from './migration-metrics.js';
 
@@ -33,8 +33,7 @@ export const migrationEntryWait: Scenario = {
     { key: 'mapcount', flag: 'mapcount', kind: 'int', min: 0, max: 64, default: 0, description: 'mappings per page; 0 = one per faulter' },
     { key: 'backing', flag: 'backing', kind: 'choice', choices: ['anon', 'file'], default: 'anon', description: 'anonymous pages (count check) or page-cache pages (xa_lock + freeze)' },
     { key: 'moveMapping', flag: 'move-mapping', kind: 'choice', choices: MOVE_MAPPING_VARIANTS, default: 'check-under-lock', description: 'migrate_page_move_mapping() form (v4.19: check-under-lock)' },
-    { key: 'preemptProb', flag: 'migrate-preempt-prob', kind: 'number', min: 0, max: 1, default: 0, description: 'probability that the migrator is preempted (really sleeps) after try_to_unmap, holding only the page lock' },
-    { key: 'preemptUs', flag: 'migrate-preempt-us', kind: 'int', min: 0, default: 200, unit: 'µs', description: 'longest such sleep; lets a faulter sharing its core run inside the window' },
+    ...migratePreemptParams,
     ...costParams,
     ...sleepParams,
   ],

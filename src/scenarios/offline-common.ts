@@ -75,6 +75,7 @@ export function offlinerRole(p: Params, variant: OfflineVariant, task: TaskOptio
     config: {
       variant, ranges, budgetMs: num(p, 'budgetMs'), budgetIters: num(p, 'budgetIters'), budgetClock,
       moveMapping: 'check-under-lock', allocOrder: 'before-lock', gapNs: num(p, 'gapUs') * 1000,
+      preempt: { prob: (p.preemptProb as number | undefined) ?? 0, maxUs: (p.preemptUs as number | undefined) ?? 0, seed: num(p, 'seed') },
     },
     task: { ...task, allocator: { ...task.allocator, isolateDrain: isolateDrainFor(variant) } },
   };

@@ -2,7 +2,7 @@
 // workload on pages of the range. A faulter that waits on a migration entry holding its page reference
 // (wait_on_page_locked, v4.19) makes every migrate_pages() pass fail, so the offline loop cannot finish
 // while the faulters run; put_and_wait_on_page_locked (v5.0) lets it finish. The offline loop is v5.9's.
-import { costParams, costModelFrom, sleepParams, waitOptionsFrom } from './common-params.js';
+import { costParams, costModelFrom, migratePreemptParams, sleepParams, waitOptionsFrom } from './common-params.js';
 import {
   OFFLINE_BETTER, OFFLINE_HISTOGRAMS, bootOfflineZone, checkOfflineQuiescent, offlineDerived, offlineMemConfig, offlineRates,
   offlineRanges, offlineZoneParams, offlinerRole,
@@ -29,6 +29,7 @@ export const offlineRefault: Scenario = {
     ...offlineZoneParams,
     { key: 'budgetMs', flag: 'offline-budget-ms', kind: 'int', min: 1, default: 100, unit: 'ms', description: 'a round that runs this long (and --offline-budget-iters iterations) gives up: did not finish', source: 'measured on 2 shared cores: put-and-wait rounds p99 2 loop iterations; wall time alone is not used (the offliner itself gets descheduled for 100s of ms)' },
     { key: 'budgetIters', flag: 'offline-budget-iters', kind: 'int', min: 1, default: 50, description: 'loop iterations (each a full migrate_pages() call when a page is busy) a round must also have made before it gives up' },
+    ...migratePreemptParams,
     ...costParams,
     ...sleepParams,
   ],
