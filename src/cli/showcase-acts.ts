@@ -8,6 +8,7 @@ import { moveMappingRefcountAct } from './acts/move-mapping-refcount.js';
 import { offlinePcpRaceAct } from './acts/offline-pcp-race.js';
 import { offlineRefaultAct } from './acts/offline-refault.js';
 import { reclaimLostWakeupAct } from './acts/reclaim-lost-wakeup.js';
+import { migrateAllocOrderAct } from './acts/migrate-alloc-order.js';
 
 export interface ActContext {
   quick: boolean;
@@ -31,4 +32,4 @@ export interface Act {
   run(ctx: ActContext): Promise<ActResult>;
 }
 
-export const SHOWCASE_ACTS: Act[] = [migrationEntryWaitAct, thpSplitOrderAct, moveMappingRefcountAct, offlinePcpRaceAct, offlineRefaultAct, reclaimLostWakeupAct];
+export const SHOWCASE_ACTS: Act[] = [migrationEntryWaitAct, thpSplitOrderAct, moveMappingRefcountAct, offlinePcpRaceAct, offlineRefaultAct, reclaimLostWakeupAct, migrateAllocOrderAct];

@@ -6,8 +6,9 @@ import { thpSplitOrder } from './thp-split-order.js';
 import { reclaimLostWakeup } from './reclaim-lost-wakeup.js';
 import { offlinePcpRace } from './offline-pcp-race.js';
 import { offlineRefault } from './offline-refault.js';
+import { migrateAllocOrder } from './migrate-alloc-order.js';
 
-export const SCENARIOS: Scenario[] = [migrationEntryWait, moveMappingRefcount, thpSplitOrder, reclaimLostWakeup, offlinePcpRace, offlineRefault];
+export const SCENARIOS: Scenario[] = [migrationEntryWait, moveMappingRefcount, thpSplitOrder, reclaimLostWakeup, offlinePcpRace, offlineRefault, migrateAllocOrder];
 
 export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);

@@ -12,7 +12,7 @@ export const STAT_NAMES = [
   'migrateCalls', 'migratePages', 'migrateSucceeded', 'migrateFailed', 'migrateAttempts',
   'eagain1', 'eagain2', 'eagain3', 'eagain4', 'eagain5', 'eagain6', 'eagain7', 'eagain8', 'eagain9', 'eagain10',
   'eagainTrylock', 'eagainRefcount', 'eagainFreeze', 'eagainSlot', 'eagainWriteback', 'eagainNewpage',
-  'unmapOps', 'remapOps', 'newpageAllocs', 'newpageWasted', 'moveMappingLocks',
+  'unmapOps', 'remapOps', 'newpageAllocs', 'newpageWasted', 'newpageWastedLock', 'moveMappingLocks',
   // allocator (mm/page_alloc.c)
   'allocs', 'allocFailed', 'frees', 'freesToPcp', 'freesToBuddy', 'pcpRefills', 'pcpBulkFrees', 'zoneLockTaken',
   'drains', 'drainCpus',

@@ -8,8 +8,9 @@ import { thpSplitter } from './thp-splitter.js';
 import { reclaimer } from './reclaimer.js';
 import { offliner } from './offliner.js';
 import { freer } from './freer.js';
+import { locker } from './locker.js';
 
-export const ROLES: Record<string, (ctx: RoleContext) => RoleResult> = { faulter, migrator, 'gup-reader': gupReader, 'cache-pinner': cachePinner, 'thp-splitter': thpSplitter, reclaimer, offliner, freer };
+export const ROLES: Record<string, (ctx: RoleContext) => RoleResult> = { faulter, migrator, 'gup-reader': gupReader, 'cache-pinner': cachePinner, 'thp-splitter': thpSplitter, reclaimer, offliner, freer, locker };
 
 export default function runRole(p: RolePayload): RoleResult {
   const loop = ROLES[p.role];

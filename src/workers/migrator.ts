@@ -11,13 +11,15 @@ import type { RoleContext, RoleResult } from './context.js';
 export interface MigratorConfig extends MigrateOptions {
   /** Page indexes this migrator migrates, round-robin; their frame is read from mm 0's PTE. */
   pages: number[];
+  /** Record each attempt's source-lock hold time into the 'sourceLockHold' histogram. */
+  recordLockHold?: boolean;
 }
 
 export function migrator(ctx: RoleContext): RoleResult {
   const { m, t, tlb } = ctx;
   const cfg = ctx.config as unknown as MigratorConfig;
   const w = m.w;
-  const mig = makeMigrator(t, tlb, cfg);
+  const mig = makeMigrator(t, tlb, cfg.recordLockHold ? { ...cfg, onSourceLockHold: (ns) => ctx.record('sourceLockHold', ns) } : cfg);
   const cells = cfg.pages.map((i) => pteCell(m, 0, i));
   let k = 0;
   while (!ctx.stopped()) {

@@ -3,6 +3,7 @@
 import { PAGE_WORDS, PF_FLAGS, PF_MAPCOUNT, PF_MAPPING, PF_REF, PG_migrated_from, PG_uptodate, PG_writeback, PG_dirty, PG_active, PG_referenced, ANON_MAPPING } from '../layout.js';
 import { SHARED } from '../waitqueue.js';
 import { SITE, makePreemption, type Preemption } from '../cost.js';
+import { nowNs } from '../clock.js';
 import { STAT } from '../stats.js';
 import type { TlbOps } from '../pagetable.js';
 import type { Task } from '../task.js';
@@ -19,6 +20,8 @@ export interface MigrateOptions {
   allocOrder: AllocOrder;
   /** Simulated preemption after try_to_unmap, with only the (sleeping) page lock held. */
   preempt?: Preemption;
+  /** Instrumentation: how long each attempt held the source page lock, in ns. */
+  onSourceLockHold?: (ns: number) => void;
 }
 
 export interface MigrateResult {
@@ -43,6 +46,10 @@ export function makeMigrator(t: Task, tlb: TlbOps, o: MigrateOptions): Migrator 
   const pa = (pfn: number, f: number): number => m.L.pages + pfn * PAGE_WORDS + f;
   const allocBeforeLock = o.allocOrder === 'before-lock';
   const mightSleep = makePreemption(t.tid, o.preempt);
+  const onHold = o.onSourceLockHold;
+  const lockedAt = onHold ? nowNs : (): number => 0;
+  const unlockSource = onHold ? (p: number, t0: number): void => { onHold(nowNs() - t0); lock.unlockPage(p); } : (p: number): void => lock.unlockPage(p);
+  let lockFailed = false; // the last attempt failed to get (or keep) the source lock: its allocation was for nothing
 
   const getNewPage = (): number => {
     delay(SITE.alloc);
@@ -66,19 +73,21 @@ export function makeMigrator(t: Task, tlb: TlbOps, o: MigrateOptions): Migrator 
 
   // __unmap_and_move(): the source stays locked across unmap, move and remap.
   const unmapAndMoveLocked = (p: number, newIn: number, force: boolean): number => {
+    lockFailed = false;
     if (!lock.trylockPage(p)) {
-      if (!force) { w[st + STAT.eagainTrylock]++; return EAGAIN; }
+      if (!force) { w[st + STAT.eagainTrylock]++; lockFailed = true; return EAGAIN; }
       lock.lockPage(p);
     }
+    const t0 = lockedAt();
     let rc = EAGAIN;
     let n = newIn;
     if (Atomics.load(w, pa(p, PF_FLAGS)) & PG_writeback) {
-      if (!force) { lock.unlockPage(p); w[st + STAT.eagainWriteback]++; return EAGAIN; }
+      if (!force) { unlockSource(p, t0); w[st + STAT.eagainWriteback]++; lockFailed = true; return EAGAIN; }
       if (Atomics.load(w, pa(p, PF_FLAGS)) & PG_writeback) t.wq.waitOnPageBitCommon(p, PG_writeback, SHARED);
     }
     if (!allocBeforeLock) {
       n = getNewPage(); // 2020 RFC: allocated under the source page lock
-      if (n < 0) { lock.unlockPage(p); return ENOMEM; }
+      if (n < 0) { unlockSource(p, t0); return ENOMEM; }
     }
     if (!lock.trylockPage(n)) { w[st + STAT.eagainNewpage]++; rc = EAGAIN; }
     else {
@@ -88,9 +97,9 @@ export function makeMigrator(t: Task, tlb: TlbOps, o: MigrateOptions): Migrator 
       if (wasMapped) removeMigrationPtes(t, p, rc === SUCCESS ? n : p);
       lock.unlockPage(n);
     }
-    lock.unlockPage(p); // wakes the migration-entry waiters, after the PTEs were restored
+    unlockSource(p, t0); // wakes the migration-entry waiters, after the PTEs were restored
     if (rc === SUCCESS) putbackLruPage(t, n); // LRU + drop the allocation reference
-    else if (!allocBeforeLock) pg.putPage(n);
+    else if (!allocBeforeLock) { pg.putPage(n); w[st + STAT.newpageWasted]++; } // put_new_page()
     return rc;
   };
 
@@ -115,6 +124,7 @@ export function makeMigrator(t: Task, tlb: TlbOps, o: MigrateOptions): Migrator 
     if (allocBeforeLock && !used) {
       pg.putPage(n); // every failed attempt frees the page it allocated
       w[st + STAT.newpageWasted]++;
+      if (lockFailed) w[st + STAT.newpageWastedLock]++;
     }
     return rc;
   };
