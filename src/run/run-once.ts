@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createMemory, type Mem } from '../shared/memory.js';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { C_BARRIER, C_GO, C_INTERVAL, C_MEASURE, C_STOP, FORBIDDEN_KINDS, LINE, WAIT_TABLE_SIZE, WQ_MAX_HOLD } from '../shared/layout.js';
-import { STAT_NAMES, sumStats } from '../shared/stats.js';
+import { STAT_NAMES, markMeasureStart, sumMeasuredStats, sumStats } from '../shared/stats.js';
 import { forbiddenTotal, readForbidden, recordForbidden } from '../shared/forbidden.js';
 import { makeLostWakeupWatchdog } from '../shared/watchdog.js';
 import { setRunEpoch } from '../shared/clock.js';
@@ -123,7 +123,9 @@ async function runWithPool(
   const forbiddenSeen = (): boolean => o.stopOnForbidden === true && readForbidden(m).some((f) => forbiddenFor(sc, variant, f.kind));
   while (elapsedS() < o.warmupS && !stopRequested()) { dog.sample(runMs()); await sleep(20); }
   let before = sumStats(m);
-  Atomics.store(w, c + C_MEASURE, 1);
+  // Rows no role owns (e.g. the audit's, written by this thread) are marked here; each role marks its own.
+  for (let t = roles.length; t < m.L.cfg.tasks; t++) markMeasureStart(m, t);
+  if (!stopRequested()) Atomics.store(w, c + C_MEASURE, 1); // interrupted in the warm-up: nothing was measured
   const cpu0 = process.cpuUsage();
   const tm = performance.now();
   let lastProgress = tm;
@@ -176,7 +178,8 @@ async function runWithPool(
   }
   await pool.destroy();
   if (error) interrupted = true;
-  const counters = delta(before, sumStats(m));
+  // Each role copied its own row between two operations when it saw the measure word: no split operation.
+  const counters = Atomics.load(w, c + C_MEASURE) === 0 ? delta(before, before) : sumMeasuredStats(m);
   if (o.intervalS) {
     await sleep(20); // the roles' last interval messages are in flight on their ports
     emitIntervals(true);

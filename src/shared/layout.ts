@@ -216,6 +216,7 @@ export interface Layout {
   cpuLines: number; // one line per CPU
   forbidden: number; // FORBIDDEN_KINDS.length * FB_WORDS
   stats: number; // tasks * STAT_WORDS_PER_TASK
+  statsBase: number; // the same rows as each task copied them when measuring began
   pageTrace: number; // PT_WORDS per frame when cfg.pageTrace, else empty
   acks: number; // cfg.ackWords words
   lwDump: number; // LWD_WORDS: the FO1 state dump
@@ -261,11 +262,12 @@ export function computeLayout(cfg: MemConfig): Layout {
   const cpuLines = take(cfg.cpus * LINE);
   const forbidden = take(FORBIDDEN_KINDS.length * FB_WORDS);
   const stats = take(cfg.tasks * STAT_WORDS_PER_TASK);
+  const statsBase = take(cfg.tasks * STAT_WORDS_PER_TASK);
   const pageTrace = take(cfg.pageTrace ? cfg.pages * PT_WORDS : 0);
   const acks = take(cfg.ackWords ?? 0);
   const lwDump = take(LWD_WORDS);
   return {
     cfg: { ...cfg }, control, zone, pages, lru, data, blocks, nBlocks, ptes, ptl, slots, xaLock,
-    waitTable, entries, taskLines, cpuLines, forbidden, stats, pageTrace, acks, lwDump, totalWords: at,
+    waitTable, entries, taskLines, cpuLines, forbidden, stats, statsBase, pageTrace, acks, lwDump, totalWords: at,
   };
 }

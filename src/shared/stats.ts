@@ -37,6 +37,27 @@ if (STAT_NAMES.length > STAT_WORDS_PER_TASK) throw new Error('too many stat coun
 /** Base word of a task's counter row; add STAT.x to it. */
 export const statRow = (m: Mem, tid: number): number => m.L.stats + tid * STAT_WORDS_PER_TASK;
 
+/**
+ * Copies a task's row aside when measuring begins. Only the row's own writer calls it, between two
+ * operations, so the measured counters (row - copy) never split an operation at the warm-up edge.
+ */
+export function markMeasureStart(m: Mem, tid: number): void {
+  const row = statRow(m, tid);
+  const base = m.L.statsBase + tid * STAT_WORDS_PER_TASK;
+  for (let i = 0; i < STAT_NAMES.length; i++) m.w[base + i] = m.w[row + i];
+}
+
+/** Named totals of what happened since each task marked its measure start. */
+export function sumMeasuredStats(m: Mem): Record<StatName, number> {
+  const out = {} as Record<StatName, number>;
+  for (let i = 0; i < STAT_NAMES.length; i++) {
+    let s = 0;
+    for (let t = 0; t < m.L.cfg.tasks; t++) s += Atomics.load(m.w, statRow(m, t) + i) - Atomics.load(m.w, m.L.statsBase + t * STAT_WORDS_PER_TASK + i);
+    out[STAT_NAMES[i]] = s;
+  }
+  return out;
+}
+
 /** Sums every task's row into named totals (main thread, after the roles joined or while parked). */
 export function sumStats(m: Mem): Record<StatName, number> {
   const out = {} as Record<StatName, number>;

@@ -7,6 +7,7 @@ import { makeTask, type Task, type TaskOptions } from '../shared/task.js';
 import type { MessagePort } from 'node:worker_threads';
 import { C_BARRIER, C_GO, C_INTERVAL, C_MEASURE, C_PARKED, C_QUIESCE, C_STOP, type MemConfig } from '../shared/layout.js';
 import { setRunEpoch } from '../shared/clock.js';
+import { markMeasureStart } from '../shared/stats.js';
 import { makeTlb, type TlbOps } from '../shared/pagetable.js';
 
 /** The task payload piscina hands a role (structured-cloned; the SAB is shared, not copied). */
@@ -88,7 +89,12 @@ export function makeRoleContext(p: RolePayload): RoleContext {
     },
     tick() {
       if (!measuring) {
-        if (Atomics.load(w, c + C_MEASURE) !== 0) { measuring = true; interval = Atomics.load(w, c + C_INTERVAL); for (const h of hists.values()) h.reset(); }
+        if (Atomics.load(w, c + C_MEASURE) !== 0) {
+          measuring = true;
+          markMeasureStart(m, p.tid); // between two operations: the counters start clean
+          interval = Atomics.load(w, c + C_INTERVAL);
+          for (const h of hists.values()) h.reset();
+        }
       } else if (port && (++ticks & 63) === 0) {
         shipInterval();
       }
