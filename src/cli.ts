@@ -27,6 +27,11 @@ const seedOf = (v: string): number => {
   if (!Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) throw new InputError(`--seed ${JSON.stringify(v)}: expected a whole number 0..2147483647`);
   return n;
 };
+const alphaOf = (v: string): number => {
+  const n = Number(v);
+  if (v.trim() === '' || !(n > 0 && n < 0.5)) throw new InputError(`--alpha ${JSON.stringify(v)}: expected a number in (0, 0.5), e.g. 0.05`);
+  return n;
+};
 const nonNegative = (name: string) => (v: string): number => {
   const n = Number(v);
   if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InputError(`${name} ${JSON.stringify(v)}: expected a number >= 0`);
@@ -38,7 +43,7 @@ function common(cmd: Command, duration: number): Command {
   return cmd
     .addOption(new Option('--duration <s>', 'measured seconds per run').argParser(positive('--duration')).default(duration))
     .addOption(new Option('--warmup <s>', 'warm-up seconds, excluded from the figures').argParser(nonNegative('--warmup')).default(0.5))
-    .addOption(new Option('--seed <n>', 'seed for the perturbation hook and bootstrap').argParser(seedOf).default(1))
+    .addOption(new Option('--seed <n>', 'seed for the perturbation hook (run i of a compare uses seed + i)').argParser(seedOf).default(1))
     .option('--json', 'print one JSON document instead of tables')
     .option('--out <file>', 'write the JSON result to FILE (atomically)')
     .option('--html <file>', 'write an HTML report to FILE')
@@ -65,10 +70,15 @@ export function makeProgram(io: Io): Command {
     .requiredOption('--variant <name>', 'the variant to run')
     .action((name: string, opts, cmd: Command) => runAction(io, name, opts, cmd.args.slice(1)));
 
-  common(program.command('compare').description('compare two variants in ABBA blocks with confidence intervals'), 3)
+  common(program.command('compare').description('compare two variants in ABBA blocks, the run as the unit: exact tests, Holm across metrics, CIs and the MDE'), 3)
     .argument('<scenario>', scenarioNames)
-    .requiredOption('--variants <a,b>', 'the two variants, before first')
-    .addOption(new Option('--repeat <r>', 'ABBA blocks: each variant runs r times').argParser(count('--repeat')).default(2))
+    .requiredOption('--variants <a,b>', 'the two variants, before first (x,x: an A/A check of the machine\'s noise)')
+    .addOption(new Option('--repeat <r>', 'ABBA blocks: each variant runs r times (even, >= 6 for a verdict on every row)').argParser(count('--repeat')).default(6))
+    .addOption(new Option('--alpha <a>', 'family-wise error rate').argParser(alphaOf).default(0.05))
+    .option('--primary <metric>', 'the metric tested alone at alpha (default: the scenario\'s own)')
+    .option('--metrics <a,b>', 'narrow the Holm family to these metrics')
+    .option('--until-verdict', 'add ABBA blocks until the primary metric has a verdict (group-sequential, Lan-DeMets O\'Brien-Fleming bounds)')
+    .addOption(new Option('--max-repeat <n>', 'with --until-verdict: at most n blocks').argParser(count('--max-repeat')).default(20))
     .action((name: string, opts, cmd: Command) => compareAction(io, name, opts, cmd.args.slice(1)));
 
   common(program.command('sweep').description('run one variant over a list of values of one parameter'), 3)

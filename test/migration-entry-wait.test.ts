@@ -40,13 +40,19 @@ test('put-and-wait migrates a popular page far more often than wait-locked, and 
   assert.ok(a.histograms.refHold.p50 > b.histograms.refHold.p50, "wait-locked holds its reference across the sleep");
 });
 
-test('compare gives a significant verdict for put-and-wait over wait-locked', async () => {
-  const res = await compareRuns(sc, 'wait-locked', 'put-and-wait', params, 1, { durationS: 1, warmupS: 0.2, seed: 7 });
-  assert.deepEqual(res.order, ['wait-locked', 'put-and-wait']);
+test('compare: put-and-wait is better on migrationSuccess, with a p-value from the runs', async () => {
+  const res = await compareRuns(sc, 'wait-locked', 'put-and-wait', params, 3, { durationS: 0.5, warmupS: 0.15, seed: 7 });
+  assert.deepEqual(res.order, ['wait-locked', 'put-and-wait', 'put-and-wait', 'wait-locked', 'wait-locked', 'put-and-wait']);
+  assert.equal(res.primary, 'migrationSuccess');
   const row = res.rows.find((r) => r.metric === 'migrationSuccess');
   assert.ok(row, 'no migrationSuccess row');
+  assert.equal(row.role, 'primary');
+  assert.equal(row.nA, 3);
   assert.equal(row.verdict, 'better', JSON.stringify(row));
-  assert.ok(row.lo > 0);
+  assert.ok(row.p !== null && row.p < 0.05, `p ${row.p}`);
+  assert.ok(row.ci[0] > 0, `CI ${row.ci}`);
+  // 3 runs a side: the value rows cannot reach Holm's first step (2 / C(6, 3) = 0.1 > 0.05 / m).
+  for (const r of res.rows.filter((x) => x.kind === 'value')) assert.equal(r.verdict, 'too few runs', r.metric);
 });
 
 test('a file-backed page migrates through the xa_lock and freeze with clean invariants', async () => {

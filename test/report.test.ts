@@ -1,13 +1,11 @@
 // Checks the pure reporting layer on known numbers: statistics, the variant comparison, text tables, HTML.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mean, median, normalQuantile, quantile, wilson, zForLevel } from '../src/report/statistics.js';
 import {
-  bootstrapMedianDiff, mean, median, normalQuantile, quantile, rateDiffCI, verdict, wilson, zForLevel,
-} from '../src/report/statistics.js';
-import { mulberry32 } from '../src/report/rng.js';
-import {
-  compareVariants, comparisonTable, counterMetric, histogramMetric, rateMetric, type RunSummary,
+  compareVariants, counterMetric, histogramMetric, rateMetric, type RunSummary,
 } from '../src/report/compare.js';
+import { comparisonCells, comparisonFootnotes } from '../src/report/compare-text.js';
 import { fmtNs, fmtNum, fmtPct, formatTable } from '../src/report/table.js';
 import { escapeHtml, renderHtmlReport } from '../src/report/html.js';
 
@@ -58,65 +56,6 @@ test('normal quantile matches the usual z values', () => {
   near(zForLevel(0.9), 1.644854, 1e-6);
 });
 
-test('Newcombe interval for a difference of proportions', () => {
-  const ci = rateDiffCI(2, 100, 99, 100);
-  near(ci.diff, 0.97, 1e-12);
-  assert.ok(ci.lo > 0 && ci.hi < 1 && ci.lo < ci.diff && ci.diff < ci.hi);
-  assert.equal(verdict(ci, 'higher'), 'better');
-  assert.equal(verdict(ci, 'lower'), 'worse');
-  const reversed = rateDiffCI(99, 100, 2, 100);
-  near(reversed.lo, -ci.hi, 1e-12);
-  near(reversed.hi, -ci.lo, 1e-12);
-  // Newcombe (1998) Table II example: 56/70 vs 48/80 gives 0.0524 to 0.3339 for p1 - p2.
-  const paper = rateDiffCI(48, 80, 56, 70);
-  near(paper.lo, 0.0524, 1e-4);
-  near(paper.hi, 0.3339, 1e-4);
-  const same = rateDiffCI(50, 100, 52, 100);
-  assert.equal(verdict(same, 'higher'), 'no significant change');
-  assert.deepEqual(rateDiffCI(0, 0, 5, 10), { diff: NaN, lo: -1, hi: 1 });
-});
-
-test('verdict follows the CI sign and the better direction', () => {
-  assert.equal(verdict({ lo: 0.1, hi: 2 }, 'higher'), 'better');
-  assert.equal(verdict({ lo: 0.1, hi: 2 }, 'lower'), 'worse');
-  assert.equal(verdict({ lo: -2, hi: -0.1 }, 'lower'), 'better');
-  assert.equal(verdict({ lo: -2, hi: -0.1 }, 'higher'), 'worse');
-  assert.equal(verdict({ lo: -1, hi: 1 }, 'higher'), 'no significant change');
-  assert.equal(verdict({ lo: 0, hi: 1 }, 'higher'), 'no significant change');
-  assert.equal(verdict({ lo: NaN, hi: NaN }, 'higher'), 'no significant change');
-});
-
-// Reproducible noisy samples around a centre.
-function sample(seed: number, n: number, centre: number, spread: number): number[] {
-  const rand = mulberry32(seed);
-  return Array.from({ length: n }, () => centre + (rand() - 0.5) * 2 * spread);
-}
-
-test('bootstrap of the median difference', () => {
-  const a = sample(1, 20, 100, 5);
-  const b = sample(2, 20, 130, 5);
-  const one = bootstrapMedianDiff(a, b, { seed: 42 });
-  assert.deepEqual(bootstrapMedianDiff(a, b, { seed: 42 }), one, 'same seed, same interval');
-  assert.deepEqual(bootstrapMedianDiff(a, b), bootstrapMedianDiff(a, b), 'default seed is fixed too');
-  assert.notDeepEqual(bootstrapMedianDiff(a, b, { seed: 43 }), one);
-  assert.equal(one.diff, median(b) - median(a));
-  assert.ok(one.lo <= 30 && 30 <= one.hi, `[${one.lo}, ${one.hi}] should contain 30`);
-  assert.ok(one.lo > 0, 'clearly separated groups exclude 0');
-  assert.equal(verdict(one, 'higher'), 'better');
-  assert.equal(verdict(one, 'lower'), 'worse');
-  const down = bootstrapMedianDiff(b, a, { seed: 42 });
-  assert.ok(down.hi < 0);
-  assert.equal(verdict(down, 'lower'), 'better');
-
-  const pool = sample(3, 60, 50, 10);
-  const same = bootstrapMedianDiff(pool.filter((_, i) => i % 2 === 0), pool.filter((_, i) => i % 2 === 1), { seed: 7 });
-  assert.ok(same.lo < 0 && same.hi > 0);
-  assert.equal(verdict(same, 'higher'), 'no significant change');
-  const narrow = bootstrapMedianDiff(a, b, { seed: 42, level: 0.5 });
-  assert.ok(narrow.hi - narrow.lo < one.hi - one.lo);
-  assert.deepEqual(bootstrapMedianDiff([], b), { diff: NaN, lo: NaN, hi: NaN });
-});
-
 function run(ops: number, p99: number, successes: number, trials: number): RunSummary {
   return {
     counters: { ops },
@@ -125,36 +64,56 @@ function run(ops: number, p99: number, successes: number, trials: number): RunSu
   };
 }
 
-test('compareVariants gives one row per metric with verdicts', () => {
-  const A = [run(1000, 5000, 10, 100), run(1010, 5100, 12, 100), run(990, 4900, 8, 100), run(1005, 5050, 11, 100), run(995, 4950, 9, 100)];
-  const B = [run(1500, 2000, 95, 100), run(1490, 2100, 97, 100), run(1510, 1900, 96, 100), run(1505, 2050, 98, 100), run(1495, 1950, 94, 100)];
-  const metrics = [counterMetric('ops', 'higher', { unit: 'ops' }), histogramMetric('fault'), rateMetric('migrate'), counterMetric('missing', 'higher')];
-  const rows = compareVariants(metrics, A, B, { seed: 1 });
-  assert.deepEqual(rows.map((r) => [r.metric, r.verdict]), [
-    ['ops', 'better'], ['fault p99', 'better'], ['migrate', 'better'], ['missing', 'no significant change'],
+test('compareVariants: primary alone, the rest under Holm, per-run values kept', () => {
+  // Six runs a side, far apart (100+ events a run, so the rate gets Welch's t): every row with a test should get its verdict.
+  const A = [run(1000, 5000, 100, 1000), run(1010, 5100, 120, 1000), run(990, 4900, 80, 1000), run(1005, 5050, 110, 1000), run(995, 4950, 90, 1000), run(1002, 5020, 130, 1000)];
+  const B = [run(1500, 2000, 950, 1000), run(1490, 2100, 970, 1000), run(1510, 1900, 960, 1000), run(1505, 2050, 980, 1000), run(1495, 1950, 940, 1000), run(1502, 1990, 930, 1000)];
+  const metrics = [rateMetric('migrate'), counterMetric('ops', 'higher', { unit: 'ops' }), histogramMetric('fault'), counterMetric('missing', 'higher')];
+  const t = compareVariants(metrics, A, B);
+  assert.equal(t.primary, 'migrate');
+  assert.deepEqual(t.family, ['ops', 'fault p99', 'missing']);
+  assert.deepEqual(t.rows.map((r) => [r.metric, r.role, r.test, r.verdict]), [
+    ['migrate', 'primary', 'welch-t', 'better'],
+    ['ops', 'family', 'mann-whitney-exact', 'better'],
+    ['fault p99', 'family', 'mann-whitney-exact', 'better'],
+    ['missing', 'family', 'none', 'too few runs'],
   ]);
-  const [ops, fault, rate, missing] = rows;
-  assert.deepEqual(ops.a, { median: 1000, n: 5 });
-  assert.deepEqual(ops.b, { median: 1500, n: 5 });
-  assert.equal(ops.diff, 500);
-  assert.equal(fault.diff, -3000);
-  assert.equal(fault.better, 'lower');
-  assert.equal(rate.a.pooled?.successes, 50);
-  assert.equal(rate.a.pooled?.trials, 500);
-  near(rate.a.pooled!.rate, 0.1, 1e-12);
-  near(rate.a.median, 0.1, 1e-12);
-  near(rate.diff, 0.96 - 0.1, 1e-12);
-  assert.ok(rate.lo > 0);
-  assert.equal(missing.a.n, 0);
-  assert.ok(Number.isNaN(missing.diff));
-  assert.deepEqual(compareVariants(metrics, A, B, { seed: 1 }), rows, 'deterministic');
+  const [rate, ops, fault, missing] = t.rows;
+  assert.deepEqual(ops.a.values, [1000, 1010, 990, 1005, 995, 1002]);
+  assert.equal(ops.a.median, 1001);
+  // Exact MW with complete separation at 6+6: p = 2 / C(12, 6) = 2/924; two tested family rows under Holm: x2.
+  near(ops.p!, 2 / 924, 1e-12);
+  near(ops.pAdjusted!, 4 / 924, 1e-12);
+  assert.equal(ops.scale, 'log');
+  near(ops.estimate, 0.5, 0.01, 'HL ratio - 1');
+  assert.ok(ops.ci[0] > 0.45 && ops.ci[1] < 0.55, `ops CI ${ops.ci}`);
+  assert.ok(fault.estimate < -0.55 && fault.estimate > -0.65, `fault ${fault.estimate}`);
+  assert.equal(rate.a.pooled?.successes, 630);
+  assert.equal(rate.a.pooled?.trials, 6000);
+  near(rate.estimate, (5730 - 630) / 6000, 1e-12);
+  assert.ok(rate.ci[0] > 0.8 && rate.ci[1] < 0.9, `rate CI ${rate.ci}`);
+  assert.equal(rate.pAdjusted, rate.p, 'the primary is not adjusted');
+  assert.ok(rate.p! < 1e-8);
+  // Pearson: A's counts deviate by SS 1750 from 630/6 with binomial variance 1000·0.105·0.895 = 93.975; B's by
+  // SS 1750 with 1000·0.955·0.045 = 42.975: (1750/93.975 + 1750/42.975) / (5 + 5) = 5.934.
+  near(rate.phi!, 5.934, 1e-3, 'phi');
+  assert.equal(missing.nA, 0);
+  assert.equal(missing.p, null);
+  assert.deepEqual(compareVariants(metrics, A, B), t, 'deterministic');
   assert.throws(() => compareVariants([{ ...rateMetric('migrate'), kind: 'value' }], A, B), TypeError);
+  assert.throws(() => compareVariants(metrics, A, B, { primary: 'nope' }), /nope/);
 
-  const t = comparisonTable(rows);
-  assert.equal(t.headers.length, t.rows[0].length);
-  assert.deepEqual(t.rows[1].slice(3, 8), ['5 µs', '5', '2 µs', '5', '-3 µs']);
-  assert.deepEqual(t.rows[2].slice(3, 8), ['10.0%', '5', '96.0%', '5', '+86 pp']);
-  assert.match(formatTable(t.headers, t.rows, { align: t.align }), /^metric +unit/);
+  const cells = comparisonCells(t, ['before', 'after']);
+  assert.equal(cells.headers.length, cells.rows[0].length);
+  assert.deepEqual(cells.headers.slice(0, 4), ['metric', 'before', 'after', 'change [95% CI]']);
+  assert.deepEqual(cells.rows[0].slice(0, 3), ['migrate *', '10.5%', '95.5%']);
+  assert.match(cells.rows[0][3], /^\+85 pp \[\+8\d\.?\d*, \+8\d\.?\d*\]$/);
+  assert.deepEqual(cells.rows[2].slice(1, 3), ['5.01 µs', '2 µs']);
+  assert.match(cells.rows[3][7], /^too few runs ¹$/);
+  const notes = comparisonFootnotes(t).join('\n');
+  assert.match(notes, /primary metric migrate: tested alone at α = 0.05; the other 3 rows: Holm-adjusted/);
+  assert.match(notes, /¹ missing: 1 run per variant: run-to-run noise cannot be estimated: need >= \d+ runs per variant, have 0\+0/);
+  assert.match(formatTable(cells.headers, cells.rows, { align: cells.align }), /^metric +before/);
 });
 
 test('number formatting', () => {

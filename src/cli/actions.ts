@@ -1,13 +1,13 @@
 // list, run and compare: validate the words, call the runner, print and write the results.
 import { writeFileAtomic, writeJsonAtomic } from '../run/results-file.js';
 import { runOnce } from '../run/run-once.js';
-import { compareRuns } from '../run/compare-runs.js';
+import { compareRuns, FIRST_LOOK, metricsFor, primaryMetricOf, type CompareResult } from '../run/compare-runs.js';
 import { InputError, parseScenarioArgs } from '../run/params.js';
 import { findScenario, SCENARIOS } from '../scenarios/index.js';
 import type { Scenario } from '../scenarios/types.js';
 import type { RunResult } from '../report/schema.js';
 import { renderRunText } from '../report/run-text.js';
-import { comparisonTable } from '../report/compare.js';
+import { comparisonCells, comparisonFootnotes, fmtP } from '../report/compare-text.js';
 import { formatTable } from '../report/table.js';
 import { renderHtmlReport } from '../report/html.js';
 import { compareReportDoc, runReportDoc } from '../report/run-html.js';
@@ -83,23 +83,63 @@ export async function runAction(io: Io, name: string, opts: MeasureOpts & { vari
   io.exitCode = exitCodeFor([r], r.interrupted);
 }
 
-export async function compareAction(io: Io, name: string, opts: MeasureOpts & { variants: string; repeat: number }, words: string[]): Promise<void> {
+export interface CompareOpts extends MeasureOpts {
+  variants: string;
+  repeat: number;
+  alpha: number;
+  primary?: string;
+  metrics?: string;
+  untilVerdict?: boolean;
+  maxRepeat: number;
+}
+
+/** Metric names from --primary / --metrics, each checked against the scenario's metrics. */
+function metricNames(sc: Scenario, flag: string, list: string): string[] {
+  const known = metricsFor(sc).map((m) => m.name);
+  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new InputError(`${flag} ${JSON.stringify(list)}: expected metric names, e.g. ${known.slice(0, 2).join(',')}`);
+  for (const n of names) if (!known.includes(n)) throw new InputError(`${flag}: unknown metric ${JSON.stringify(n)} for ${sc.name}; known: ${known.join(', ')}`);
+  return names;
+}
+
+/** The text report of a compare: the table, its footnotes, the sequential looks, forbidden outcomes and warnings. */
+export function renderCompareText(sc: Scenario, res: CompareResult): string {
+  const [la, lb] = res.labels;
+  const head = res.sequential
+    ? `${sc.name}: A = ${la}, B = ${lb}; sequential, ${res.repeat} of at most ${res.sequential.maxRepeat} ABBA blocks (stopped: ${res.sequential.stoppedBy})`
+    : `${sc.name}: A = ${la}, B = ${lb}; ${res.repeat} ABBA block(s), ${res.order.join(' ')}`;
+  const t = comparisonCells(res, [la, lb]);
+  const out = [head, '', formatTable(t.headers, t.rows, { align: t.align }), '', ...comparisonFootnotes(res)];
+  if (res.sequential) {
+    out.push('', `looks (${res.sequential.spending}, α = ${res.alpha}):`);
+    for (const l of res.sequential.looks) out.push(`  block ${l.block}: p ${fmtP(l.p)}, |z| ${l.z === null ? '–' : l.z.toFixed(2)} vs bound ${l.bound.toFixed(2)} (nominal α ${fmtP(l.nominalAlpha)})${l.crossed ? ' CROSSED' : ''}`);
+  }
+  const all = [...res.runs[la], ...res.runs[lb]];
+  const forbidden = all.flatMap((r) => r.forbidden.map((f) => `${r.variant}: ${f.kind} x${f.count}: ${f.detail}`));
+  out.push('', forbidden.length ? forbidden.map((f) => `FORBIDDEN ${f}`).join('\n') : 'forbidden outcomes: none');
+  for (const w of res.warnings) out.push(`warning: ${w}`);
+  out.push(...all.flatMap((r) => r.warnings.map((w) => `warning (${r.variant}): ${w}`)).slice(0, 6));
+  return out.join('\n');
+}
+
+export async function compareAction(io: Io, name: string, opts: CompareOpts, words: string[]): Promise<void> {
   const sc = scenarioOrThrow(name);
   const vs = opts.variants.split(',').map((s) => s.trim());
-  if (vs.length !== 2) throw new InputError(`--variants ${JSON.stringify(opts.variants)}: expected two variants, e.g. ${sc.variants.slice(0, 2).map((v) => v.name).join(',')}`);
+  if (vs.length !== 2) throw new InputError(`--variants ${JSON.stringify(opts.variants)}: expected two variants, e.g. ${sc.variants.slice(0, 2).map((v) => v.name).join(',')} (or x,x for an A/A noise check)`);
   const [a, b] = [variantOrThrow(sc, vs[0]), variantOrThrow(sc, vs[1])];
-  if (a === b) throw new InputError(`--variants ${JSON.stringify(opts.variants)}: the two variants must differ`);
+  const primary = opts.primary ? metricNames(sc, '--primary', opts.primary)[0] : primaryMetricOf(sc);
+  const metrics = opts.metrics ? metricNames(sc, '--metrics', opts.metrics) : undefined;
   const params = parseScenarioArgs(sc, words);
+  const n = opts.untilVerdict ? opts.maxRepeat : opts.repeat;
+  if (opts.untilVerdict && opts.maxRepeat < FIRST_LOOK) throw new InputError(`--max-repeat ${opts.maxRepeat}: a sequential compare needs at least ${FIRST_LOOK} blocks`);
   const res = await withInterrupt(io, (signal) => compareRuns(sc, a, b, params, opts.repeat, {
-    durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed, signal,
-    onRun: opts.json ? undefined : (r, i, n) => io.err(`run ${i + 1}/${n}: ${r.variant} ${Object.entries(r.rates).map(([k, x]) => `${k} ${(100 * x.rate).toFixed(1)}%`).join(' ')}${r.forbidden.length ? ' FORBIDDEN' : ''}\n`),
+    durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed, signal, alpha: opts.alpha, primary, metrics,
+    untilVerdict: opts.untilVerdict ? { maxRepeat: opts.maxRepeat } : undefined,
+    onRun: opts.json ? undefined : (r, i, _n, label) => io.err(`run ${i + 1}/${2 * n}: ${label} ${Object.entries(r.rates).map(([k, x]) => `${k} ${(100 * x.rate).toFixed(1)}%`).join(' ')}${r.forbidden.length ? ' FORBIDDEN' : ''}\n`),
+    onLook: opts.json ? undefined : (l) => io.err(`look at block ${l.block}: ${primary} p ${fmtP(l.p)}, |z| ${l.z === null ? '–' : l.z.toFixed(2)} vs ${l.bound.toFixed(2)}${l.crossed ? ': verdict reached' : ''}\n`),
   }));
-  const t = comparisonTable(res.rows);
-  const all = [...res.runs[a], ...res.runs[b]];
-  const forbidden = all.flatMap((r) => r.forbidden.map((f) => `${r.variant}: ${f.kind} x${f.count}: ${f.detail}`));
-  const text = [`${sc.name}: A = ${a}, B = ${b}; ${res.repeat} ABBA block(s), ${res.order.join(' ')}`, '', formatTable(t.headers, t.rows, { align: t.align }),
-    '', forbidden.length ? forbidden.map((f) => `FORBIDDEN ${f}`).join('\n') : 'forbidden outcomes: none',
-    ...all.flatMap((r) => r.warnings.map((w) => `warning (${r.variant}): ${w}`)).slice(0, 6)].join('\n');
-  emit(io, opts, res, text, () => renderHtmlReport(compareReportDoc(sc.name, [a, b], res.rows, res.runs)));
+  if (!opts.json) for (const w of res.warnings) io.err(`warning: ${w}\n`);
+  const all = [...res.runs[res.labels[0]], ...res.runs[res.labels[1]]];
+  emit(io, opts, res, renderCompareText(sc, res), () => renderHtmlReport(compareReportDoc(res)));
   io.exitCode = exitCodeFor(all, res.interrupted);
 }

@@ -1,4 +1,4 @@
-// Seeded PRNG so bootstrap intervals are reproducible run to run (Math.random cannot be seeded).
+// Seeded PRNG for reproducible simulations of the compare statistics (Math.random cannot be seeded).
 
 /** mulberry32: a 32-bit state generator returning floats in [0, 1); fast and good enough for resampling. */
 export function mulberry32(seed: number): () => number {

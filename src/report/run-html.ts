@@ -1,9 +1,8 @@
 // HTML report documents for a run and for a comparison (rendered by html.ts).
-import type { RunResult } from './schema.js';
-import type { ComparisonRow } from './compare.js';
-import { comparisonTable } from './compare.js';
+import type { CompareResult, RunResult } from './schema.js';
+import { comparisonCells, comparisonFootnotes, fmtEstimate } from './compare-text.js';
 import type { ReportDoc, ReportSection } from './html.js';
-import { fmtNs, fmtNum, fmtPct } from './table.js';
+import { fmtNs, fmtNum } from './table.js';
 import { wilson } from './statistics.js';
 
 function runSections(r: RunResult): ReportSection[] {
@@ -32,15 +31,15 @@ export function runReportDoc(r: RunResult): ReportDoc {
   return { title: `pagestorm: ${r.scenario} / ${r.variant}`, sections: runSections(r) };
 }
 
-export function compareReportDoc(scenario: string, variants: [string, string], rows: ComparisonRow[], runs: Record<string, RunResult[]>): ReportDoc {
-  const t = comparisonTable(rows);
-  const rateRows = rows.filter((r) => r.kind === 'rate');
-  const sections: ReportSection[] = [{ heading: `${scenario}: ${variants[0]} (A) vs ${variants[1]} (B)`, table: { headers: t.headers, rows: t.rows } }];
-  for (const row of rateRows) {
+export function compareReportDoc(res: CompareResult): ReportDoc {
+  const [la, lb] = res.labels;
+  const t = comparisonCells(res, [la, lb]);
+  const sections: ReportSection[] = [{ heading: `${res.scenario}: ${la} (A) vs ${lb} (B)`, table: { headers: t.headers, rows: t.rows }, note: comparisonFootnotes(res).join('\n') }];
+  for (const row of res.rows.filter((r) => r.kind === 'rate')) {
     sections.push({ heading: row.metric, chart: { kind: 'bars', yLabel: '%', yMin: 0, yMax: 100, series: [
-      { name: row.metric, points: [row.a, row.b].map((v, i) => ({ x: variants[i], y: 100 * (v.pooled?.rate ?? NaN), lo: 100 * (v.pooled?.lo ?? NaN), hi: 100 * (v.pooled?.hi ?? NaN) })) },
-    ] }, note: `pooled over ${row.a.n} + ${row.b.n} runs; B - A = ${fmtPct(row.diff)} (${row.verdict})` });
+      { name: row.metric, points: [row.a, row.b].map((v, i) => ({ x: res.labels[i], y: 100 * (v.pooled?.rate ?? NaN) })) },
+    ] }, note: `pooled over ${row.nA} + ${row.nB} runs; B - A = ${fmtEstimate(row)} (${row.verdict})` });
   }
-  for (const v of variants) for (const r of runs[v] ?? []) if (r.forbidden.length) sections.push(...runSections(r).slice(-1));
-  return { title: `pagestorm compare: ${scenario}`, sections };
+  for (const v of res.labels) for (const r of res.runs[v] ?? []) if (r.forbidden.length) sections.push(...runSections(r).slice(-1));
+  return { title: `pagestorm compare: ${res.scenario}`, sections };
 }

@@ -16,7 +16,7 @@ export function renderRunText(r: RunResult): string {
     const ci = wilson(x.successes, x.trials);
     return [k, `${x.successes}/${x.trials}`, fmtPct(x.rate), `${fmtPct(ci.lo)} – ${fmtPct(ci.hi)}`];
   });
-  if (rateRows.length) out.push('', formatTable(['rate', 'n', 'value', '95% CI (Wilson)'], rateRows, { align: ['l', 'r', 'r', 'l'] }));
+  if (rateRows.length) out.push('', formatTable(['rate', 'n', 'value', 'within-run 95% CI (binomial only)'], rateRows, { align: ['l', 'r', 'r', 'l'] }));
   const derived = Object.entries(r.derived).filter(([k, v]) => Number.isFinite(v) && !k.startsWith('eagainRatePass'));
   if (derived.length) out.push('', formatTable(['figure', 'value'], derived.map(([k, v]) => [k, fmtNum(v)]), { align: ['l', 'r'] }));
   const passes = Array.from({ length: 10 }, (_, i) => r.derived[`eagainRatePass${i + 1}`]);

@@ -1,4 +1,5 @@
-// The result document of one run (what `pagestorm run --json` prints and --out writes). Types only.
+// The result documents: one run (what `pagestorm run --json` prints and --out writes) and a compare. Types only.
+import type { ComparisonTable } from './compare.js';
 
 export interface HistogramSummary {
   count: number;
@@ -57,3 +58,32 @@ export interface RunResult {
   interrupted: boolean;
   error?: string;
 }
+
+export interface SequentialLook { block: number; information: number; bound: number; nominalAlpha: number; p: number | null; z: number | null; crossed: boolean }
+
+export interface SequentialReport {
+  maxRepeat: number;
+  spending: string;
+  /** Every planned look (block numbers), with the bound in |z| and as a nominal two-sided alpha. */
+  plan: { block: number; information: number; bound: number; nominalAlpha: number; alphaSpent: number }[];
+  looks: SequentialLook[];
+  stoppedAtBlock: number;
+  /** 'boundary' (a verdict), 'max-repeat' (no verdict within the budget) or 'interrupted'. */
+  stoppedBy: 'boundary' | 'max-repeat' | 'interrupted';
+}
+
+export interface CompareResult extends ComparisonTable {
+  scenario: string;
+  variants: [string, string];
+  /** How the two sides are labelled: the variant names, or 'x' and 'x′' for an A/A compare of x with itself. */
+  labels: [string, string];
+  params: Record<string, number | string | boolean>;
+  /** ABBA blocks run (each variant ran this many times, fewer if interrupted). */
+  repeat: number;
+  order: string[];
+  runs: Record<string, RunResult[]>;
+  interrupted: boolean;
+  warnings: string[];
+  sequential?: SequentialReport;
+}
+

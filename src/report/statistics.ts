@@ -1,15 +1,8 @@
-// Pure statistics for comparing variants: order statistics, a seeded percentile bootstrap for the
-// difference of medians, and Wilson / Newcombe score intervals for success rates.
-import { mulberry32 } from './rng.js';
+// Pure statistics for one sample: order statistics, and the Wilson score interval for a success rate
+// within one run (binomial only: across runs use the run-level tests in stats/).
 
-export type Better = 'higher' | 'lower';
-export type Verdict = 'better' | 'worse' | 'no significant change';
 export interface Interval { lo: number; hi: number }
-export interface DiffCI extends Interval { diff: number }
 export interface RateCI extends Interval { rate: number }
-export interface BootstrapOptions { resamples?: number; seed?: number; level?: number }
-
-export const DEFAULT_SEED = 0x5eed;
 
 // NaN means "no sample" (a run that lacked the metric), so it is dropped rather than poisoning the sort.
 function cleanSorted(xs: readonly number[]): Float64Array {
@@ -43,33 +36,6 @@ export function mean(xs: readonly number[]): number {
   return n === 0 ? NaN : s / n;
 }
 
-/** Percentile bootstrap CI of median(b) - median(a), deterministic per seed (default DEFAULT_SEED); an empty group gives NaN. */
-export function bootstrapMedianDiff(a: readonly number[], b: readonly number[], opts: BootstrapOptions = {}): DiffCI {
-  const resamples = opts.resamples ?? 2000;
-  const level = opts.level ?? 0.95;
-  if (!Number.isInteger(resamples) || resamples < 1) throw new RangeError(`resamples must be a positive integer, got ${resamples}`);
-  if (!(level > 0 && level < 1)) throw new RangeError(`level must be in (0, 1), got ${level}`);
-  const A = cleanSorted(a);
-  const B = cleanSorted(b);
-  if (A.length === 0 || B.length === 0) return { diff: NaN, lo: NaN, hi: NaN };
-  const rand = mulberry32(opts.seed ?? DEFAULT_SEED);
-  const ra = new Float64Array(A.length);
-  const rb = new Float64Array(B.length);
-  const diffs = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < ra.length; i++) ra[i] = A[Math.floor(rand() * A.length)];
-    for (let i = 0; i < rb.length; i++) rb[i] = B[Math.floor(rand() * B.length)];
-    diffs[r] = quantileSorted(rb.sort(), 0.5) - quantileSorted(ra.sort(), 0.5);
-  }
-  diffs.sort();
-  const alpha = (1 - level) / 2;
-  return {
-    diff: quantileSorted(B, 0.5) - quantileSorted(A, 0.5),
-    lo: quantileSorted(diffs, alpha),
-    hi: quantileSorted(diffs, 1 - alpha),
-  };
-}
-
 /** Wilson score interval for a proportion; trials 0 gives rate NaN with the vacuous [0, 1]. */
 export function wilson(successes: number, trials: number, z = 1.96): RateCI {
   if (!(trials >= 0 && successes >= 0 && successes <= trials)) {
@@ -86,27 +52,6 @@ export function wilson(successes: number, trials: number, z = 1.96): RateCI {
     lo: successes === 0 ? 0 : Math.max(0, center - half),
     hi: successes === trials ? 1 : Math.min(1, center + half),
   };
-}
-
-/** Newcombe hybrid score CI (method 10) of s2/n2 - s1/n1 from two Wilson intervals; n = 0 gives diff NaN in [-1, 1]. */
-export function rateDiffCI(s1: number, n1: number, s2: number, n2: number, z = 1.96): DiffCI {
-  const w1 = wilson(s1, n1, z);
-  const w2 = wilson(s2, n2, z);
-  if (n1 === 0 || n2 === 0) return { diff: NaN, lo: -1, hi: 1 };
-  const d = w2.rate - w1.rate;
-  return {
-    diff: d,
-    lo: d - Math.sqrt((w2.rate - w2.lo) ** 2 + (w1.hi - w1.rate) ** 2),
-    hi: d + Math.sqrt((w2.hi - w2.rate) ** 2 + (w1.rate - w1.lo) ** 2),
-  };
-}
-
-/** Verdict on a CI of (b - a): significant iff it excludes 0; its sign and `better` give the direction. */
-export function verdict(ci: Interval, better: Better): Verdict {
-  const up = ci.lo > 0;
-  const down = ci.hi < 0;
-  if (!up && !down) return 'no significant change';
-  return up === (better === 'higher') ? 'better' : 'worse';
 }
 
 // Acklam's rational approximation (relative error < 1.2e-9): enough for CI widths.

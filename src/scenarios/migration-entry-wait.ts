@@ -77,5 +77,6 @@ export const migrationEntryWait: Scenario = {
   },
   derived: migrationDerived,
   better: MIGRATION_BETTER,
+  primary: 'migrationSuccess',
 };
 

@@ -133,6 +133,7 @@ export const moveMappingRefcount: Scenario = {
     };
   },
   better: { ...MIGRATION_BETTER, transientEagainPerCall: 'lower', xaLocksPerCall: 'lower' },
+  primary: 'migrationSuccess',
 };
 
 /** The variants that must run clean, and the known-buggy controls. */

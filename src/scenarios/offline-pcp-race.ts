@@ -92,5 +92,6 @@ export const offlinePcpRace: Scenario = {
     };
   },
   better: { ...OFFLINE_BETTER, zoneLocksPerFree: 'lower', zoneLocksPerAlloc: 'lower' },
+  primary: 'offlineCompletion',
   auditEveryMs: (p) => num(p, 'auditMs'),
 };

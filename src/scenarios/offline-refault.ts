@@ -64,6 +64,7 @@ export const offlineRefault: Scenario = {
     return { ...offlineDerived(c), eagainPerMigration: mig.eagainPerMigration, attemptsPerMigration: mig.attemptsPerMigration };
   },
   better: { ...OFFLINE_BETTER, eagainPerMigration: 'lower', attemptsPerMigration: 'lower' },
+  primary: 'offlineCompletion',
   // The claim is comparative (kernel-model.md §10.6 notes for FO5): under wait-locked the loop is expected
   // to run out of budget while the workload runs. Rounds that do are counted (offlineCompletion), not forbidden.
   forbiddenFor: (_variant, kind) => kind !== 'offline-livelock',

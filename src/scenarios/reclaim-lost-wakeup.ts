@@ -155,5 +155,6 @@ export const reclaimLostWakeup: Scenario = {
     };
   },
   better: { freezeFailuresPerAttempt: 'lower' },
+  primary: 'reclaimSuccess',
   lostWakeupMs: 200,
 };

@@ -152,4 +152,5 @@ export const thpSplitOrder: Scenario = {
     return { windowRefsPerSplit: c.thpWindowRefs / (c.thpSplits || NaN) };
   },
   better: {},
+  primary: 'splitSuccess',
 };

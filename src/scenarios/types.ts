@@ -72,6 +72,8 @@ export interface Scenario {
   /** Figures derived from the measured counters, and which direction is better for each. */
   derived?(c: Record<string, number>): Record<string, number>;
   better?: Record<string, 'higher' | 'lower'>;
+  /** The metric the scenario's claim is about: compare tests it alone at α (the rest form a Holm family). */
+  primary?: string;
   /**
    * Periodic FO4 audit while measuring, every this many ms (0 or absent = none): the runner sets
    * C_QUIESCE, waits for every role with parks: true to park, audits page conservation, releases them.
