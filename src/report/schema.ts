@@ -1,5 +1,8 @@
 // The result documents: one run (what `pagestorm run --json` prints and --out writes) and a compare. Types only.
 import type { ComparisonTable } from './compare.js';
+import type { PlannedLook, SequentialLook } from './sequential.js';
+
+export type { SequentialLook };
 
 export interface HistogramSummary {
   count: number;
@@ -59,13 +62,11 @@ export interface RunResult {
   error?: string;
 }
 
-export interface SequentialLook { block: number; information: number; bound: number; nominalAlpha: number; p: number | null; z: number | null; crossed: boolean }
-
 export interface SequentialReport {
   maxRepeat: number;
   spending: string;
   /** Every planned look (block numbers), with the bound in |z| and as a nominal two-sided alpha. */
-  plan: { block: number; information: number; bound: number; nominalAlpha: number; alphaSpent: number }[];
+  plan: PlannedLook[];
   looks: SequentialLook[];
   stoppedAtBlock: number;
   /** 'boundary' (a verdict), 'max-repeat' (no verdict within the budget) or 'interrupted'. */

@@ -8,8 +8,7 @@ import {
   compareVariants, derivedMetric, histogramMetric, rateMetric,
   type ComparisonRow, type ComparisonTable, type MetricSpec, type RunSummary,
 } from '../report/compare.js';
-import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
-import { sequentialBounds, zOfP } from '../report/stats/group-sequential.js';
+import { FIRST_LOOK, lookAt, sequentialPlan, SPENDING } from '../report/sequential.js';
 import { runOnce, type RunOptions } from './run-once.js';
 
 export interface CompareSpec {
@@ -48,17 +47,6 @@ export function abbaOrder(a: string, b: string, repeat: number): string[] {
   return out;
 }
 
-/** The first block a sequential compare looks at: rates need 3 runs a side for Welch's t, ranks gain nothing sooner. */
-export const FIRST_LOOK = 3;
-
-/** The looks and bounds of a sequential compare, fixed before the first run. */
-export function sequentialPlan(maxRepeat: number, alpha: number): SequentialReport['plan'] {
-  if (!Number.isInteger(maxRepeat) || maxRepeat < FIRST_LOOK) throw new RangeError(`--max-repeat ${maxRepeat}: a sequential compare needs at least ${FIRST_LOOK} blocks`);
-  const blocks = Array.from({ length: maxRepeat - FIRST_LOOK + 1 }, (_, i) => FIRST_LOOK + i);
-  const b = sequentialBounds(blocks.map((k) => k / maxRepeat), alpha);
-  return blocks.map((block, i) => ({ block, information: b.times[i], bound: b.z[i], nominalAlpha: 2 * (1 - normalCdf(b.z[i], 0, 1)), alphaSpent: b.spent[i] }));
-}
-
 /** Design warnings for a fixed-n compare. */
 export function repeatWarnings(repeat: number): string[] {
   const w: string[] = [];
@@ -95,11 +83,8 @@ export async function compareRuns(
     if (r.interrupted) { interrupted = true; break; }
     if (i % 2 === 0) continue;
     done = (i + 1) / 2;
-    const look = plan?.find((p) => p.block === done);
-    if (!look) continue;
-    const row = table(look.nominalAlpha).rows.find((x) => x.metric === primary)!;
-    const z = row.p === null ? null : zOfP(row.p);
-    const l: SequentialLook = { block: done, information: look.information, bound: look.bound, nominalAlpha: look.nominalAlpha, p: row.p, z, crossed: z !== null && z >= look.bound };
+    const l = plan ? lookAt(plan, done, primary, table) : undefined;
+    if (!l) continue;
     looks.push(l);
     o.onLook?.(l);
     if (l.crossed) { stoppedBy = 'boundary'; break; }
@@ -112,8 +97,9 @@ export async function compareRuns(
   return {
     scenario: sc.name, variants: [a, b], labels, params, repeat: seq ? done : repeat, order: order.slice(0, runs[labels[0]].length + runs[labels[1]].length), runs,
     ...final, interrupted, warnings,
-    ...(seq ? { sequential: { maxRepeat: seq.maxRepeat, spending: "Lan-DeMets, O'Brien-Fleming-like (alpha/2 a side)", plan: plan!, looks, stoppedAtBlock: done, stoppedBy } } : {}),
+    ...(seq ? { sequential: { maxRepeat: seq.maxRepeat, spending: SPENDING, plan: plan!, looks, stoppedAtBlock: done, stoppedBy } } : {}),
   };
 }
 
+export { FIRST_LOOK };
 export type { ComparisonRow, CompareResult, SequentialLook, SequentialReport };

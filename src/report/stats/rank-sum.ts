@@ -24,16 +24,17 @@ export function doubledMidRanks(xs: readonly number[]): { ranks2: number[]; tieS
 export function subsetSumDistribution(scores: readonly number[], k: number): Float64Array {
   const total = scores.reduce((a, b) => a + b, 0);
   // ways[j][s] = number of j-subsets of the scores seen so far with sum s, scaled as probabilities at the end.
-  let ways = Array.from({ length: k + 1 }, () => new Float64Array(total + 1));
+  const ways = Array.from({ length: k + 1 }, () => new Float64Array(total + 1));
   ways[0][0] = 1;
+  let reach = 0;
   for (const sc of scores) {
-    const next = ways.map((row) => row.slice());
-    for (let j = 1; j <= k; j++) {
+    reach += sc;
+    // Downwards in j, so each score joins a subset at most once (0/1 knapsack, in place).
+    for (let j = k; j >= 1; j--) {
       const from = ways[j - 1];
-      const to = next[j];
-      for (let s = 0; s + sc <= total; s++) if (from[s] !== 0) to[s + sc] += from[s];
+      const to = ways[j];
+      for (let s = reach - sc; s >= 0; s--) if (from[s] !== 0) to[s + sc] += from[s];
     }
-    ways = next;
   }
   const row = ways[k];
   let n = 0;
