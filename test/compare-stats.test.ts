@@ -251,3 +251,17 @@ test('sequential A/A with a look after every block keeps false verdicts <= 8%; a
   stops.sort((x, y) => x - y);
   assert.ok(stops[100] <= 4, `a 10 pp change at φ = 10 should stop within 4 of 12 blocks; median ${stops[100]}`);
 });
+
+test('rates: ranks when both variants are rare, Welch when only one is near 0% or 100%', () => {
+  const runs = (xs: [number, number][]) => xs.map(([s, n]) => summary([], [{ successes: s, trials: n }]));
+  const nearOne = runs([[9998, 10000], [10000, 10000], [9999, 10000]]);
+  const spread = runs([[2700, 10000], [4100, 10000], [1600, 10000]]);
+  const rare = runs([[1, 10000], [3, 10000], [0, 10000]]);
+  const rareToo = runs([[2, 10000], [5, 10000], [4, 10000], [6, 10000]]);
+  const one = compareVariants([rateMetric('r0')], spread, nearOne).rows[0];
+  assert.equal(one.test, 'welch-t');
+  assert.equal(one.verdict, 'better');
+  const both = compareVariants([rateMetric('r0')], rare, rareToo).rows[0];
+  assert.equal(both.test, 'rank-test-rare');
+  assert.equal(both.scale, 'rate');
+});

@@ -9,6 +9,7 @@ import type { RunResult } from '../report/schema.js';
 import { renderRunText } from '../report/run-text.js';
 import { formatTable, fmtNs, fmtNum, fmtPct } from '../report/table.js';
 import { wilson } from '../report/statistics.js';
+import { tInterval } from '../report/stats/t-interval.js';
 import { renderHtmlReport } from '../report/html.js';
 import { runReportDoc } from '../report/run-html.js';
 import { exitCodeFor, scenarioOrThrow, variantOrThrow, type MeasureOpts } from './actions.js';
@@ -37,25 +38,44 @@ export async function sweepAction(io: Io, name: string, opts: MeasureOpts & { va
   });
   const rateKeys = [...new Set(runs.flatMap((r) => Object.keys(r.rates)))];
   const histKeys = Object.entries(sc.histograms).filter(([, h]) => h.unit === 'ns').map(([k]) => k);
-  const rows = values.flatMap((value) => variants.map((variant) => {
+  const cells = values.flatMap((value) => variants.map((variant) => {
     const cell = runs.filter((r) => r.variant === variant && r.params[spec.key] === value);
-    const rates = rateKeys.map((k) => {
-      const s = cell.reduce((a, r) => a + (r.rates[k]?.successes ?? 0), 0);
-      const n = cell.reduce((a, r) => a + (r.rates[k]?.trials ?? 0), 0);
-      const ci = wilson(s, n);
-      return n ? `${fmtPct(s / n)} [${fmtPct(ci.lo)}, ${fmtPct(ci.hi)}]` : '–';
+    return { value, variant, runs: cell.length, rates: Object.fromEntries(rateKeys.map((k) => [k, cellRate(cell, k)])), cell };
+  }));
+  const rows = cells.map(({ value, variant, cell, rates }) => {
+    const rateCells = rateKeys.map((k) => {
+      const x = rates[k];
+      return x.trials ? `${fmtPct(x.rate)} [${fmtPct(x.lo)}, ${fmtPct(x.hi)}]${x.interval === 'within-run' ? ' ¹' : ''}` : '–';
     });
     const hist = histKeys.map((k) => fmtNs(median(cell.map((r) => (r.histograms[k]?.count ? r.histograms[k].p99 : NaN)))));
     const derived = Object.keys(sc.better ?? {}).map((k) => fmtNum(median(cell.map((r) => r.derived[k]))));
     const forbidden = cell.reduce((a, r) => a + r.forbidden.reduce((b, f) => b + f.count, 0), 0);
-    return [String(value), variant, String(cell.length), ...rates, ...derived, ...hist, String(forbidden)];
-  }));
-  const headers = [spec.flag, 'variant', 'runs', ...rateKeys, ...Object.keys(sc.better ?? {}), ...histKeys.map((k) => `${k} p99`), 'forbidden'];
-  const doc = { scenario: sc.name, param: spec.key, values, variants, repeat: opts.repeat, interrupted, runs };
+    return [String(value), variant, String(cell.length), ...rateCells, ...derived, ...hist, String(forbidden)];
+  });
+  const headers = [spec.flag, 'variant', 'runs', ...rateKeys.map((k) => `${k} [95% CI]`), ...Object.keys(sc.better ?? {}), ...histKeys.map((k) => `${k} p99`), 'forbidden'];
+  const legend = ['rates: pooled over the cell\'s runs; [95% CI]: the run-level t interval of the per-run rates (runs vary more than binomial draws).',
+    ...(cells.some((c) => Object.values(c.rates).some((x) => x.interval === 'within-run')) ? ['¹ one run: within-run Wilson interval (binomial only): it cannot show run-to-run noise, so it is too narrow to compare cells.'] : []),
+    'p99 and derived figures: median over the cell\'s runs.'];
+  const doc = { scenario: sc.name, param: spec.key, values, variants, repeat: opts.repeat, interrupted,
+    cells: cells.map(({ value, variant, runs: n, rates }) => ({ value, variant, runs: n, rates })), runs };
   if (opts.out) writeJsonAtomic(opts.out, doc);
-  if (opts.html) writeFileAtomic(opts.html, renderHtmlReport({ title: `pagestorm sweep: ${sc.name} over ${spec.flag}`, sections: [{ heading: `${sc.name}: ${spec.flag} = ${values.join(', ')}`, table: { headers, rows } }] }));
-  io.out(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `${formatTable(headers, rows)}\n`);
+  if (opts.html) writeFileAtomic(opts.html, renderHtmlReport({ title: `pagestorm sweep: ${sc.name} over ${spec.flag}`, sections: [{ heading: `${sc.name}: ${spec.flag} = ${values.join(', ')}`, table: { headers, rows }, note: legend.join('\n') }] }));
+  io.out(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `${formatTable(headers, rows)}\n${legend.join('\n')}\n`);
   io.exitCode = exitCodeFor(runs, interrupted);
+}
+
+/** A sweep cell's rate: pooled, with the run-level t interval at >= 2 runs, else the within-run Wilson interval. */
+function cellRate(cell: RunResult[], key: string): { rate: number; lo: number; hi: number; successes: number; trials: number; interval: 'run-level' | 'within-run' } {
+  const ps = cell.map((r) => r.rates[key]).filter((x) => x && x.trials > 0);
+  const successes = ps.reduce((a, x) => a + x.successes, 0);
+  const trials = ps.reduce((a, x) => a + x.trials, 0);
+  const rate = trials ? successes / trials : NaN;
+  if (ps.length >= 2) {
+    const t = tInterval(ps.map((x) => x.successes / x.trials));
+    return { rate, lo: Math.max(0, t.lo), hi: Math.min(1, t.hi), successes, trials, interval: 'run-level' };
+  }
+  const w = wilson(successes, trials);
+  return { rate, lo: w.lo, hi: w.hi, successes, trials, interval: 'within-run' };
 }
 
 function median(xs: number[]): number {

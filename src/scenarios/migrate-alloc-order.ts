@@ -72,6 +72,6 @@ export const migrateAllocOrder: Scenario = {
     };
   },
   better: { ...MIGRATION_BETTER, wastedAllocsPerAttempt: 'lower', wastedOnLockPerAttempt: 'lower' },
-  primary: 'wastedAllocsPerAttempt',
+  primary: 'wastedOnLockPerAttempt',
 };
 

@@ -29,7 +29,7 @@ export const migrateAllocOrderAct: Act = {
   async run(ctx) {
     const params = defaultParams(sc);
     ctx.progress('before-lock vs after-lock, ABBA');
-    // The primary (wasted allocations per attempt) is a value: the rank test needs 4 runs a variant to reach α = 0.05.
+    // The primary (allocations wasted on a busy source lock, per attempt) is a value: the rank test needs 4 runs a variant to reach α = 0.05.
     const res = await compareRuns(sc, 'before-lock', 'after-lock', params, 4,
       { durationS: ctx.quick ? 0.8 : 1.5, warmupS: 0.3, seed: 21, signal: ctx.signal });
     const primary = res.rows.find((r) => r.role === 'primary')!;
