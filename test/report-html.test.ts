@@ -100,3 +100,11 @@ test('spectrum and strip charts on edge cases', () => {
   assert.equal(new Set(cxs).size, 3, 'equal values get distinct x');
   assert.ok(!/NaN|Infinity/.test(ties));
 });
+
+test('strip chart: a huge band does not stretch the y axis past the data span', () => {
+  const svg = renderChart({ kind: 'strip', yLabel: 'v', band: { lo: -1000, hi: 1000, label: 'MDE' },
+    series: [{ name: 'A', points: [10, 11, 12].map((y, i) => ({ x: i, y })) }] }, 'huge band');
+  const ticks = [...svg.matchAll(/<text class="tick"[^>]*text-anchor="end">([^<]+)</g)].map((m) => Number(m[1]));
+  assert.ok(Math.min(...ticks) >= 8 && Math.max(...ticks) <= 14, `ticks ${ticks}`);
+  assert.match(svg, /class="band"/);
+});

@@ -17,8 +17,11 @@ export function renderStrip(chart: Chart, label: string): string {
   const ys = cols.flatMap((c) => c.pts.map((p) => p.y));
   if (ys.length === 0) return svgEmpty(label);
   const band = chart.band && Number.isFinite(chart.band.lo) && Number.isFinite(chart.band.hi) ? chart.band : undefined;
-  const lo = chart.yMin ?? Math.min(...ys, ...(band ? [band.lo] : []));
-  const hi = chart.yMax ?? Math.max(...ys, ...(band ? [band.hi] : []));
+  // The band widens the y range by at most the data's own span, so a huge MDE cannot squash the dots.
+  const [dMin, dMax] = [Math.min(...ys), Math.max(...ys)];
+  const span = dMax - dMin || Math.abs(dMax) || 1;
+  const lo = chart.yMin ?? (band ? Math.min(dMin, Math.max(band.lo, dMin - span)) : dMin);
+  const hi = chart.yMax ?? (band ? Math.max(dMax, Math.min(band.hi, dMax + span)) : dMax);
   const ticks = niceTicks(lo, hi);
   const y0 = ticks[0];
   const y1 = ticks[ticks.length - 1];
