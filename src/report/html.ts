@@ -1,19 +1,13 @@
 // Self-contained HTML report with hand-written inline SVG charts (ecosystem-notes §5): no scripts,
 // no external URLs, deterministic output so it can be asserted on and opened from a file.
 import { fmtNum } from './table.js';
+import type { Chart, ChartPoint, ChartSeries } from './chart-types.js';
+import { M, PALETTE, PH, PW, escapeHtml, legendEntry, niceTicks, r1, svgEmpty, svgOpen, yFrame } from './svg.js';
+import { renderStrip } from './chart-strip.js';
+import { renderSpectrum } from './chart-spectrum.js';
 
-export interface ChartPoint { x: string | number; y: number; lo?: number; hi?: number }
-export interface ChartSeries { name: string; points: ChartPoint[] }
-export interface Chart {
-  kind: 'bars' | 'lines';
-  yLabel: string;
-  series: ChartSeries[];
-  xLabel?: string;
-  /** Lines with numeric x only: log10 x axis (thread counts 1, 2, 4, 8 read well this way). */
-  xLog?: boolean;
-  yMin?: number;
-  yMax?: number;
-}
+export type { Chart, ChartPoint, ChartSeries };
+export { escapeHtml };
 export interface ReportSection {
   heading: string;
   table?: { headers: string[]; rows: (string | number)[][] };
@@ -22,34 +16,8 @@ export interface ReportSection {
 }
 export interface ReportDoc { title: string; sections: ReportSection[] }
 
-const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Escapes & < > " ' for HTML text and attribute values. */
-export const escapeHtml = (s: string | number): string => String(s).replace(/[&<>"']/g, (c) => ESC[c]);
-
-// Okabe-Ito: distinguishable under the common colour-vision deficiencies.
-const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#D55E00', '#CC79A7', '#56B4E9', '#000000', '#999999'];
-const W = 720;
-const H = 320;
-const M = { l: 64, r: 16, t: 36, b: 48 };
-const PW = W - M.l - M.r;
-const PH = H - M.t - M.b;
 // Keeps end points and their whiskers off the plot edges on numeric x axes.
 const XPAD = 16;
-const r1 = (n: number) => Math.round(n * 10) / 10;
-
-// 1-2-5 steps give round tick labels; the domain is widened to whole steps.
-function niceTicks(lo: number, hi: number, target = 5): number[] {
-  if (lo === hi) { lo -= lo === 0 ? 1 : Math.abs(lo) / 2; hi += hi === 0 ? 1 : Math.abs(hi) / 2; }
-  const raw = (hi - lo) / target;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((k) => k * mag).find((s) => s >= raw) ?? 10 * mag;
-  const dec = Math.max(0, -Math.floor(Math.log10(step)));
-  const ticks: number[] = [];
-  for (let v = Math.floor(lo / step) * step; v < hi + step * 1e-9 || ticks.length < 2; v += step) ticks.push(Number(v.toFixed(dec)));
-  if (ticks[ticks.length - 1] < hi - step * 1e-9) ticks.push(Number((ticks[ticks.length - 1] + step).toFixed(dec)));
-  return ticks;
-}
 
 const hasCI = (p: ChartPoint): p is ChartPoint & { lo: number; hi: number } => Number.isFinite(p.lo) && Number.isFinite(p.hi);
 
@@ -63,27 +31,20 @@ function whisker(x: number, ylo: number, yhi: number, stroke?: string): string {
   return `<path class="ci"${stroke ? ` stroke="${stroke}"` : ''} d="M${r1(x)} ${r1(ylo)}V${r1(yhi)}M${r1(x - 4)} ${r1(ylo)}h8M${r1(x - 4)} ${r1(yhi)}h8"/>`;
 }
 
-/** One inline <svg> for a chart: y grid and ticks, legend, bars or lines, CI whiskers where lo/hi are given. */
+/** One inline <svg> for a chart; bars and lines here, strip and spectrum in their own files. */
 export function renderChart(chart: Chart, label: string): string {
+  if (chart.kind === 'strip') return renderStrip(chart, label);
+  if (chart.kind === 'spectrum') return renderSpectrum(chart, label);
   const pts = chart.series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.y));
   const ys = pts.flatMap((p) => (hasCI(p) ? [p.y, p.lo, p.hi] : [p.y]));
   const bars = chart.kind === 'bars';
-  const out: string[] = [`<svg class="chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeHtml(label)}">`,
-    `<title>${escapeHtml(label)}</title>`];
-  if (ys.length === 0) {
-    out.push(`<text class="empty" x="${W / 2}" y="${H / 2}" text-anchor="middle">no data</text></svg>`);
-    return out.join('\n');
-  }
+  if (ys.length === 0) return svgEmpty(label);
+  const out = svgOpen(label);
   const ticks = niceTicks(chart.yMin ?? Math.min(bars ? 0 : Infinity, ...ys), chart.yMax ?? Math.max(bars ? 0 : -Infinity, ...ys));
   const y0 = ticks[0];
   const y1 = ticks[ticks.length - 1];
   const sy = (v: number) => M.t + PH - ((Math.min(Math.max(v, y0), y1) - y0) / (y1 - y0)) * PH;
-  for (const t of ticks) {
-    out.push(`<line class="grid" x1="${M.l}" x2="${M.l + PW}" y1="${r1(sy(t))}" y2="${r1(sy(t))}"/>`,
-      `<text class="tick" x="${M.l - 6}" y="${r1(sy(t) + 4)}" text-anchor="end">${escapeHtml(fmtNum(t))}</text>`);
-  }
-  out.push(`<text class="axis" transform="translate(14 ${M.t + PH / 2}) rotate(-90)" text-anchor="middle">${escapeHtml(chart.yLabel)}</text>`);
-  if (chart.xLabel) out.push(`<text class="axis" x="${M.l + PW / 2}" y="${H - 6}" text-anchor="middle">${escapeHtml(chart.xLabel)}</text>`);
+  out.push(...yFrame(chart, ticks, sy, fmtNum));
 
   // Categories keep first-appearance order; numeric x on lines gets a real (optionally log) scale.
   const cats = [...new Set(pts.map((p) => String(p.x)))];
@@ -123,36 +84,36 @@ export function renderChart(chart: Chart, label: string): string {
         out.push(`<circle cx="${r1(sx(p))}" cy="${r1(sy(p.y))}" r="3">${pointTitle(s, p)}</circle>`);
       }
     }
-    out.push('</g>');
-    // Four legend entries per row keep it inside the top margin for the usual 2-8 series.
-    const lx = M.l + (si % 4) * 160;
-    const ly = 4 + Math.floor(si / 4) * 15;
-    out.push(`<rect x="${lx}" y="${ly}" width="12" height="12" fill="${color}"/>`,
-      `<text class="legend" x="${lx + 18}" y="${ly + 10}">${escapeHtml(s.name)}</text>`);
+    out.push('</g>', ...legendEntry(si, color, s.name));
   });
   out.push(`<line class="axisline" x1="${M.l}" x2="${M.l + PW}" y1="${r1(sy(bars ? 0 : y0))}" y2="${r1(sy(bars ? 0 : y0))}"/>`, '</svg>');
   return out.join('\n');
 }
 
 function renderTable(t: { headers: string[]; rows: (string | number)[][] }): string {
+  // Figures never wrap ('+7.1 pp [+2.26, +11.9]' stays one line), words may; the wrapper scrolls
+  // sideways where a wide table (the compare table) still does not fit.
   const cell = (v: string | number | undefined, tag: string) =>
-    `<${tag}${typeof v === 'number' ? ' class="num"' : ''}>${escapeHtml(typeof v === 'number' ? fmtNum(v) : v ?? '')}</${tag}>`;
+    `<${tag}${typeof v === 'number' ? ' class="num"' : /\d/.test(v ?? '') ? ' class="nw"' : ''}>${escapeHtml(typeof v === 'number' ? fmtNum(v) : v ?? '')}</${tag}>`;
   return [
-    '<table>',
+    '<div class="tw"><table>',
     `<thead><tr>${t.headers.map((h) => cell(h, 'th')).join('')}</tr></thead>`,
     `<tbody>${t.rows.map((r) => `<tr>${r.map((v) => cell(v, 'td')).join('')}</tr>`).join('\n')}</tbody>`,
-    '</table>',
+    '</table></div>',
   ].join('\n');
 }
 
 const CSS = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;max-width:780px;margin:2em auto;padding:0 1em}
 h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:2em;border-bottom:1px solid #ddd;padding-bottom:.2em}
-table{border-collapse:collapse;margin:.8em 0;font-variant-numeric:tabular-nums}
-th,td{padding:.25em .7em;border-bottom:1px solid #eee;text-align:left}th{border-bottom:1px solid #bbb;font-weight:600}
-td.num,th.num{text-align:right}.note{color:#555}
+.tw{overflow-x:auto;margin:.8em 0}table{border-collapse:collapse;font-variant-numeric:tabular-nums;font-size:13px}
+th,td{padding:.25em .45em;border-bottom:1px solid #eee;text-align:left}.num,.nw,td:first-child{white-space:nowrap}th{border-bottom:1px solid #bbb;font-weight:600}
+td.num,th.num{text-align:right}.note{color:#555;white-space:pre-line}
 svg.chart{max-width:100%;height:auto;font-size:12px}.grid{stroke:#e6e6e6}.axisline{stroke:#888}
 .tick{fill:#555}.axis,.legend{fill:#333}.empty{fill:#999}.line{stroke-width:2}.ci{fill:none;stroke-width:1.2}
-@media print{body{margin:0}}`;
+.band{fill:#0072B2;fill-opacity:.07;stroke:#0072B2;stroke-opacity:.45;stroke-dasharray:5 4}.bandlabel{fill:#557;font-size:11px}
+.median{stroke:#222;stroke-width:2.5}.run{stroke-width:1.4;stroke-opacity:.7;stroke-linejoin:round}
+.dot{fill-opacity:.8}
+@media print{body{margin:0}.num,.nw{white-space:normal}}`;
 
 /** A complete, self-contained HTML page; every caller-supplied string is escaped. */
 export function renderHtmlReport(doc: ReportDoc): string {

@@ -13,6 +13,8 @@ export interface HistogramSummary {
   max: number;
   mean: number;
   unit: string;
+  /** [percentile 0..100, value] log-spaced in 1/(1 − p) up to count, the max last (report/spectrum.ts); absent when empty or older. */
+  spectrum?: [number, number][];
 }
 
 export interface RateReport {

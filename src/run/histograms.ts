@@ -1,7 +1,8 @@
-// Merges the roles' histograms (compressed base64, integer ns) and reads their percentiles.
+// Merges the roles' histograms (compressed base64, integer ns) and reads their percentiles and spectrum.
 import * as hdr from 'hdr-histogram-js';
 
 import type { HistogramSummary } from '../report/schema.js';
+import { percentileSpectrum } from '../report/spectrum.js';
 
 let ready = false;
 
@@ -20,7 +21,7 @@ export function mergeHistograms(parts: Record<string, string>[], units: Record<s
     }
     const n = total.totalCount;
     const at = (q: number): number => (n ? total.getValueAtPercentile(q) : 0);
-    out[name] = { count: n, p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: n ? total.maxValue : 0, mean: n ? Math.round(total.mean) : 0, unit: units[name] ?? 'ns' };
+    out[name] = { count: n, p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: n ? total.maxValue : 0, mean: n ? Math.round(total.mean) : 0, unit: units[name] ?? 'ns', ...(n ? { spectrum: percentileSpectrum(total) } : {}) };
     total.destroy();
   }
   return out;
