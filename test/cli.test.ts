@@ -32,6 +32,10 @@ for (const [args, pattern] of [
   [['run', 'migration-entry-wait', '--variant', 'put-and-wait', '--no-such-flag', '3'], /unknown parameter --no-such-flag/],
   [['compare', 'migration-entry-wait', '--variants', 'put-and-wait'], /expected two variants/],
   [['run', 'migration-entry-wait'], /required option '--variant <name>' not specified/],
+  [['compare', 'migration-entry-wait', '--variants', 'put-and-wait,put-and-wait', '--metrics', 'migrationSuccess,nope'], /--metrics: unknown metric "nope" for migration-entry-wait; known: migrationSuccess, /],
+  [['compare', 'migration-entry-wait', '--variants', 'put-and-wait,put-and-wait', '--primary', 'bogus'], /--primary: unknown metric "bogus"/],
+  [['compare', 'migration-entry-wait', '--variants', 'put-and-wait,put-and-wait', '--alpha', '2'], /--alpha "2": expected a number in \(0, 0.5\)/],
+  [['compare', 'migration-entry-wait', '--variants', 'wait-locked,put-and-wait', '--until-verdict', '--max-repeat', '2'], /--max-repeat 2: a sequential compare needs at least 3 blocks/],
 ] as [string[], RegExp][]) {
   test(`bad input exits 2 with a clear message: ${args.join(' ')}`, () => {
     const r = cli(...args);
@@ -112,4 +116,42 @@ test('sweep runs every value x variant and compare --json gives a verdict per me
     assert.equal(row.p, null);
   }
   assert.match(cmp.warnings.join('\n'), /--repeat 1: fewer than 6 runs per variant/);
+});
+
+test('an A/A compare of a real scenario prints the four-verdict table with p, adjusted p, n and the MDE', () => {
+  const r = cli('compare', 'migration-entry-wait', '--variants', 'put-and-wait,put-and-wait', '--repeat', '3', '--faulters', '1', '--duration', '0.3', '--warmup', '0.1');
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.split('\n');
+  assert.match(lines[0], /A = put-and-wait, B = put-and-wait′; 3 ABBA block\(s\)/);
+  const header = lines.find((l) => l.startsWith('metric'));
+  assert.ok(header, r.stdout);
+  for (const col of ['put-and-wait', 'put-and-wait′', 'change [95% CI]', 'p', 'p adj', 'n', 'verdict', 'MDE']) assert.ok(header.includes(col), `${col} in ${header}`);
+  const rows = lines.filter((l) => /^\S+.*\s3\+3\s/.test(l));
+  assert.ok(rows.length >= 8, r.stdout);
+  for (const row of rows) assert.match(row, /(better|worse|no significant change|too few runs)/, row);
+  assert.match(r.stdout, /^migrationSuccess \*/m, 'the primary is marked');
+  // 3 runs a side: the value rows cannot reach Holm's first step (2 / C(6, 3) = 0.1 > 0.05 / 9).
+  assert.match(r.stdout, /too few runs ¹/);
+  assert.match(r.stdout, /¹ \S+: the \S+ test cannot reach p <= [\d.]+ with 3\+3 runs .*need >= \d+ runs per variant, have 3\+3/);
+  assert.match(r.stdout, /eagainPerMigration .*too few runs/);
+  assert.match(r.stdout, /primary metric migrationSuccess: tested alone at α = 0.05; the other 9 rows: Holm-adjusted/);
+  assert.match(r.stderr, /warning: --repeat 3: fewer than 6 runs per variant/);
+  assert.match(r.stderr, /warning: --repeat 3 is odd/);
+});
+
+test('compare --until-verdict stops at the boundary once the primary metric has its verdict', () => {
+  const r = cli('compare', 'migration-entry-wait', '--variants', 'wait-locked,put-and-wait', '--until-verdict', '--max-repeat', '5', '--faulters', '1', '--duration', '0.4', '--warmup', '0.1', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.sequential.maxRepeat, 5);
+  assert.deepEqual(doc.sequential.plan.map((l: { block: number }) => l.block), [3, 4, 5]);
+  assert.equal(doc.sequential.stoppedBy, 'boundary', JSON.stringify(doc.sequential.looks));
+  assert.ok(doc.repeat < 5, `a 90-point change should stop before the last block, stopped at ${doc.repeat}`);
+  const primary = doc.rows.find((row: { role: string }) => row.role === 'primary');
+  assert.equal(primary.metric, 'migrationSuccess');
+  assert.equal(primary.verdict, 'better');
+  assert.equal(doc.order.length, 2 * doc.repeat);
+  for (const row of doc.rows.filter((x: { role: string }) => x.role !== 'primary')) assert.equal(row.verdict, 'not tested');
+  const last = doc.sequential.looks[doc.sequential.looks.length - 1];
+  assert.ok(last.crossed && last.z >= last.bound, JSON.stringify(last));
 });

@@ -49,14 +49,14 @@ export function listAction(io: Io, name: string | undefined, opts: { json?: bool
   const list = name ? [scenarioOrThrow(name)] : SCENARIOS;
   if (opts.json) {
     io.out(`${JSON.stringify(list.map((s) => ({
-      name: s.name, title: s.title, seeds: s.seeds, description: s.description, variants: s.variants,
+      name: s.name, title: s.title, seeds: s.seeds, description: s.description, variants: s.variants, primary: primaryMetricOf(s), metrics: metricsFor(s).map((m) => m.name),
       params: s.params.map(({ key, flag, kind, default: d, min, max, choices, unit, description, source }) => ({ key, flag, kind, default: d, min, max, choices, unit, description, source })),
       histograms: s.histograms,
     })), null, 2)}\n`);
     return;
   }
   for (const s of list) {
-    io.out(`${s.name}: ${s.title}\n  seeds: ${s.seeds.join(', ')}\n  ${s.description}\n\n  variants:\n`);
+    io.out(`${s.name}: ${s.title}\n  seeds: ${s.seeds.join(', ')}\n  ${s.description}\n  primary metric (compare): ${primaryMetricOf(s)}\n\n  variants:\n`);
     for (const v of s.variants) io.out(`    ${v.name}${v.knownBuggy ? '  [known-buggy control]' : ''}\n      ${v.kernel}: ${v.description}\n`);
     io.out('\n');
     const rows = s.params.map((p) => [`--${p.flag}`, String(p.default) + (p.unit ? ` ${p.unit}` : ''), p.kind === 'choice' ? (p.choices ?? []).join('|') : p.kind, p.description + (p.source ? ` (default: ${p.source})` : '')]);

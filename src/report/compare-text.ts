@@ -34,10 +34,11 @@ export function fmtP(p: number | null): string {
   return p.toExponential(1).replace('e-', 'e-');
 }
 
-/** The MDE as '±8.1%' / '±1.2 pp' / '±∞'. */
+/** The MDE as '±8.1%' / '±1.2 pp' / '±∞'; on the log scale a change of 2x or more as '×3.4' (up or down by that factor). */
 export function fmtMde(row: ComparisonRow): string {
   if (row.mde === null || Number.isNaN(row.mde)) return '–';
   if (!Number.isFinite(row.mde)) return '±∞';
+  if (row.scale === 'log' && row.mde >= 1) return `×${fmtNum(1 + row.mde, 2)}`;
   return `±${fmtChange(row, row.mde).replace(/^\+/, '')}`;
 }
 
@@ -78,7 +79,7 @@ export function comparisonFootnotes(t: ComparisonTable): string[] {
     (descriptive ? `; the other ${descriptive} rows: estimates only (not tested)` : ''));
   const tests = [...new Set(t.rows.map((r) => r.test).filter((x) => x !== 'none'))].map((x) => TEST_WORDS[x] ?? x);
   if (tests.length) out.push(`tests: ${tests.join('; ')}. The run is the unit: n = runs per variant.`);
-  out.push('change: Hodges–Lehmann shift (a % change on the log scale; pp for rates), 95% CI per row. MDE: the change the row would catch 80% of the time at its α.');
+  out.push('change: Hodges–Lehmann shift (a % change on the log scale; pp for rates), 95% CI per row. MDE: the change the row would catch 80% of the time at its α (×k: up or down by a factor k).');
   t.rows.forEach((r, i) => {
     if (!footnoted(r)) return;
     const need = r.runsNeeded !== undefined ? `: need >= ${r.runsNeeded} runs per variant, have ${r.nA}+${r.nB}` : '';

@@ -168,7 +168,7 @@ function finish(d: Draft, role: ComparisonRow['role'], pAdjusted: number | null,
   } else {
     verdict = 'no significant change';
   }
-  const mde = t.p === null ? null : t.mdeAt(alphaRow);
+  const mde = t.p === null || role === 'descriptive' ? null : t.mdeAt(alphaRow);
   return {
     metric: spec.name, kind: spec.kind, unit: spec.unit, better: spec.better, role, test: t.test,
     nA: d.a.n, nB: d.b.n, a: d.a, b: d.b, scale: t.scale, estimate: t.estimate, ci: t.ci,
