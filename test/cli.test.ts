@@ -126,7 +126,9 @@ test('an A/A compare of a real scenario prints the four-verdict table with p, ad
   const header = lines.find((l) => l.startsWith('metric'));
   assert.ok(header, r.stdout);
   for (const col of ['put-and-wait', 'put-and-wait′', 'change [95% CI]', 'p', 'p adj', 'n', 'verdict', 'MDE']) assert.ok(header.includes(col), `${col} in ${header}`);
-  const rows = lines.filter((l) => /^\S+.*\s3\+3\s/.test(l));
+  const rule = lines.findIndex((l) => /^-+ {2}-/.test(l));
+  const rows = lines.slice(rule + 1, lines.indexOf('', rule));
+  for (const row of rows) assert.match(row, /\s3\+3\s/, row);
   assert.ok(rows.length >= 8, r.stdout);
   for (const row of rows) assert.match(row, /(better|worse|no significant change|too few runs)/, row);
   assert.match(r.stdout, /^migrationSuccess \*/m, 'the primary is marked');
