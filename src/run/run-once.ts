@@ -103,7 +103,6 @@ async function runWithPool(
   });
   const allDone = Promise.all(runs);
   const stopRequested = (): boolean => interrupted || error !== undefined || o.signal?.aborted === true;
-  o.signal?.addEventListener('abort', () => { interrupted = true; }, { once: true });
 
   // The main thread never blocks: piscina still needs its event loop to start the threads.
   while (Atomics.load(w, c + C_BARRIER) < roles.length && !stopRequested()) await sleep(2);
@@ -177,7 +176,8 @@ async function runWithPool(
     interrupted = true;
   }
   await pool.destroy();
-  if (error) interrupted = true;
+  // Read the signal rather than listen on it: one listener per run on a long-lived signal leaks (MaxListenersExceededWarning).
+  if (error || o.signal?.aborted) interrupted = true;
   // Each role copied its own row between two operations when it saw the measure word: no split operation.
   const counters = Atomics.load(w, c + C_MEASURE) === 0 ? delta(before, before) : sumMeasuredStats(m);
   if (o.intervalS) {
