@@ -48,6 +48,8 @@ export interface RunResult {
   memConfig: Record<string, number | boolean>;
   seed: number;
   env: EnvReport;
+  /** false in a snapshot written while the run goes on (a kill leaves the last one). */
+  complete: boolean;
   startedAt: string;
   durationS: number;
   warmupS: number;
@@ -62,6 +64,8 @@ export interface RunResult {
   warnings: string[];
   interrupted: boolean;
   error?: string;
+  /** The role that crashed, with its stack, when one did. */
+  crashed?: { role: string; tid: number; stack: string };
 }
 
 export interface SequentialReport {

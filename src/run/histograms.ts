@@ -1,4 +1,5 @@
 // Merges the roles' histograms (compressed base64, integer ns) and reads their percentiles and spectrum.
+// A long run folds each interval's histograms into running totals, so memory stays flat for days.
 import * as hdr from 'hdr-histogram-js';
 
 import type { HistogramSummary } from '../report/schema.js';
@@ -6,23 +7,60 @@ import { percentileSpectrum } from '../report/spectrum.js';
 
 let ready = false;
 
+export interface HistogramTotals {
+  /** Adds one set of encoded histograms (name -> compressed base64) to the running totals. */
+  add(part: Record<string, string>): void;
+  /** The totals so far, summarised; `extra` parts are included without being kept. */
+  summary(units: Record<string, string>, extra?: Record<string, string>[]): Record<string, HistogramSummary>;
+  /** Frees the WebAssembly memory. */
+  destroy(): void;
+}
+
+function summarise(total: hdr.Histogram, unit: string): HistogramSummary {
+  const n = total.totalCount;
+  const at = (q: number): number => (n ? total.getValueAtPercentile(q) : 0);
+  return { count: n, p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: n ? total.maxValue : 0, mean: n ? Math.round(total.mean) : 0, unit, ...(n ? { spectrum: percentileSpectrum(total) } : {}) };
+}
+
+function addEncoded(total: hdr.Histogram, encoded: string): void {
+  const h = hdr.decodeFromCompressedBase64(encoded, 32, true);
+  total.add(h);
+  h.destroy();
+}
+
+export function makeHistogramTotals(): HistogramTotals {
+  if (!ready) { hdr.initWebAssemblySync(); ready = true; }
+  const totals = new Map<string, hdr.Histogram>();
+  const get = (name: string): hdr.Histogram => {
+    let h = totals.get(name);
+    if (!h) { h = hdr.build({ useWebAssembly: true }); totals.set(name, h); }
+    return h;
+  };
+  return {
+    add(part) { for (const [name, enc] of Object.entries(part)) if (enc) addEncoded(get(name), enc); },
+    summary(units, extra = []) {
+      const out: Record<string, HistogramSummary> = {};
+      const names = new Set([...totals.keys(), ...extra.flatMap((p) => Object.keys(p))]);
+      for (const name of names) {
+        const copy = hdr.build({ useWebAssembly: true });
+        const kept = totals.get(name);
+        if (kept) copy.add(kept);
+        for (const p of extra) if (p[name]) addEncoded(copy, p[name]);
+        out[name] = summarise(copy, units[name] ?? 'ns');
+        copy.destroy();
+      }
+      return out;
+    },
+    destroy() { for (const h of totals.values()) h.destroy(); totals.clear(); },
+  };
+}
+
 /** Merges encoded histograms per name and summarises each; unit is what the values were recorded in. */
 export function mergeHistograms(parts: Record<string, string>[], units: Record<string, string>): Record<string, HistogramSummary> {
-  if (!ready) { hdr.initWebAssemblySync(); ready = true; }
-  const out: Record<string, HistogramSummary> = {};
-  const names = new Set(parts.flatMap((p) => Object.keys(p)));
-  for (const name of names) {
-    const total = hdr.build({ useWebAssembly: true });
-    for (const p of parts) {
-      if (!p[name]) continue;
-      const h = hdr.decodeFromCompressedBase64(p[name], 32, true);
-      total.add(h);
-      h.destroy();
-    }
-    const n = total.totalCount;
-    const at = (q: number): number => (n ? total.getValueAtPercentile(q) : 0);
-    out[name] = { count: n, p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: n ? total.maxValue : 0, mean: n ? Math.round(total.mean) : 0, unit: units[name] ?? 'ns', ...(n ? { spectrum: percentileSpectrum(total) } : {}) };
-    total.destroy();
+  const t = makeHistogramTotals();
+  try {
+    return t.summary(units, parts);
+  } finally {
+    t.destroy();
   }
-  return out;
 }

@@ -5,19 +5,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createMemory, type Mem } from '../shared/memory.js';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { C_BARRIER, C_GO, C_INTERVAL, C_MEASURE, C_STOP, FORBIDDEN_KINDS, LINE, WAIT_TABLE_SIZE, WQ_MAX_HOLD } from '../shared/layout.js';
-import { STAT_NAMES, markMeasureStart, sumMeasuredStats, sumStats } from '../shared/stats.js';
+import { STAT_NAMES, markMeasureStart } from '../shared/stats.js';
 import { forbiddenTotal, readForbidden, recordForbidden } from '../shared/forbidden.js';
 import { makeLostWakeupWatchdog } from '../shared/watchdog.js';
 import { setRunEpoch } from '../shared/clock.js';
 import type { IntervalMessage, RolePayload, RoleResult } from '../workers/context.js';
-import type { Params, RoleSpec, Scenario } from '../scenarios/types.js';
+import type { Params, RoleSpec, Scenario, Violation } from '../scenarios/types.js';
 import type { Piscina } from 'piscina';
 import { createRolePool } from './pool.js';
 import { runEnv } from './env.js';
-import { mergeHistograms } from './histograms.js';
+import { makeHistogramTotals } from './histograms.js';
+import { makeStatFolder, seedCounters } from './stat-folder.js';
+import { makeProcessMonitor, type ProcessSample } from './process-stats.js';
 import { describeForbidden } from './forbidden-report.js';
 import { makeQuiesceAuditor } from './quiesce-audit.js';
-import type { RunResult } from '../report/schema.js';
+import type { ForbiddenReport, RunResult } from '../report/schema.js';
 
 export type { RunResult };
 
@@ -35,6 +37,13 @@ export interface RunOptions {
   /** Soak: cut the measured part into intervals of this many seconds, reported through onInterval. */
   intervalS?: number;
   onInterval?: (iv: IntervalReport) => void;
+  /** Every snapshotS seconds while measuring (at interval ends when intervalS is set): the result so far, complete: false. */
+  snapshotS?: number;
+  onSnapshot?: (partial: RunResult) => void;
+  /** The first occurrence of each forbidden kind, as soon as the runner sees it (with its detail and state dump). */
+  onForbidden?: (f: ForbiddenReport) => void;
+  /** Test hook: every counter word starts at this value, so a short run drives counts past 2^31 and 2^32. */
+  counterStart?: number;
 }
 
 export interface IntervalReport {
@@ -46,6 +55,8 @@ export interface IntervalReport {
   /** Per histogram name: the roles' encoded interval histograms (merge with mergeHistograms). */
   encoded: Record<string, string>[];
   forbiddenSoFar: number;
+  /** The main process at the interval's end: RSS, heap, event-loop delay. */
+  process: ProcessSample;
 }
 
 const delta = (a: Record<string, number>, b: Record<string, number>): Record<string, number> =>
@@ -57,6 +68,7 @@ export async function runOnce(sc: Scenario, variant: string, params: Params, o: 
   const p: Params = { ...params, seed: o.seed };
   const m: Mem = createMemory(sc.memConfig(p));
   sc.setup(m, p, variant);
+  if (o.counterStart !== undefined) seedCounters(m, o.counterStart);
   const roles = sc.roles(p, variant);
   if (roles.length > m.L.cfg.tasks) throw new RangeError(`${roles.length} roles but only ${m.L.cfg.tasks} tasks in memory`);
   const w = m.w;
@@ -82,14 +94,29 @@ async function runWithPool(
   const c = m.L.control;
   const histNames = Object.keys(sc.histograms);
   let error: string | undefined;
+  let crashed: RunResult['crashed'];
   let interrupted = false;
   const results: (RoleResult | undefined)[] = new Array(roles.length);
   const intervalMsgs: IntervalMessage[] = [];
   const ports: MessagePort[] = [];
+  const folder = makeStatFolder(m);
+  const hists = makeHistogramTotals();
+  const units = Object.fromEntries(Object.entries(sc.histograms).map(([k, h]) => [k, h.unit]));
+  const proc = makeProcessMonitor();
+  // Snapshots need the roles' histograms as they go: they ship them at interval ends.
+  const intervalS = o.intervalS ?? (o.onSnapshot ? o.snapshotS ?? 10 : undefined);
+  try {
+    return await measureAndJoin();
+  } finally {
+    hists.destroy();
+    proc.stop();
+  }
+
+  async function measureAndJoin(): Promise<RunResult> {
   const runs = roles.map((r, tid) => {
     const payload: RolePayload = { sab: m.sab, mem: m.L.cfg, tid, role: r.role, config: r.config, task: r.task ?? {}, epochMs, histograms: histNames };
     let transferList: MessagePort[] | undefined;
-    if (o.intervalS) {
+    if (intervalS) {
       const ch = new MessageChannel();
       ch.port1.on('message', (msg: IntervalMessage) => intervalMsgs.push(msg));
       ports.push(ch.port1);
@@ -98,14 +125,17 @@ async function runWithPool(
     }
     return pool.run(payload, transferList ? { transferList } : {}).then(
       (res: RoleResult) => { results[tid] = res; },
-      (e: Error) => { error ??= `${r.role} (task ${tid}) failed: ${e.message}`; Atomics.store(w, c + C_STOP, 1); },
+      (e: Error) => {
+        if (!error) { error = `${r.role} (task ${tid}) failed: ${e.message}`; crashed = { role: r.role, tid, stack: e.stack ?? String(e) }; }
+        Atomics.store(w, c + C_STOP, 1);
+      },
     );
   });
   const allDone = Promise.all(runs);
   const stopRequested = (): boolean => interrupted || error !== undefined || o.signal?.aborted === true;
 
   // The main thread never blocks: piscina still needs its event loop to start the threads.
-  while (Atomics.load(w, c + C_BARRIER) < roles.length && !stopRequested()) await sleep(2);
+  while (Atomics.load(w, c + C_BARRIER) < roles.length && !stopRequested()) { folder.fold(); await sleep(2); }
   const dog = makeLostWakeupWatchdog(m, sc.lostWakeupMs ?? 1000);
   // Opt-in periodic FO4 audit (Scenario.auditEveryMs): pauses the roles that park, counts in a spare task row.
   const auditMs = sc.auditEveryMs?.(p) ?? 0;
@@ -120,10 +150,21 @@ async function runWithPool(
   Atomics.notify(w, c + C_GO);
   const elapsedS = (): number => (performance.now() - t0) / 1000;
   const forbiddenSeen = (): boolean => o.stopOnForbidden === true && readForbidden(m).some((f) => forbiddenFor(sc, variant, f.kind));
-  while (elapsedS() < o.warmupS && !stopRequested()) { dog.sample(runMs()); await sleep(20); }
-  let before = sumStats(m);
+  const forbiddenSeenKinds = new Set<string>();
+  // Each kind's first occurrence goes out as soon as it is seen (soak: stderr and the snapshot at once).
+  const watchForbidden = (): void => {
+    if (!o.onForbidden) return;
+    for (const f of describeForbidden(m, [], goMs)) {
+      if (forbiddenSeenKinds.has(f.kind) || !forbiddenFor(sc, variant, f.kind)) continue;
+      forbiddenSeenKinds.add(f.kind);
+      o.onForbidden(f);
+    }
+  };
+  while (elapsedS() < o.warmupS && !stopRequested()) { dog.sample(runMs()); folder.fold(); watchForbidden(); await sleep(20); }
+  let before = folder.totals();
   // Rows no role owns (e.g. the audit's, written by this thread) are marked here; each role marks its own.
   for (let t = roles.length; t < m.L.cfg.tasks; t++) markMeasureStart(m, t);
+  folder.startMeasure();
   if (!stopRequested()) Atomics.store(w, c + C_MEASURE, 1); // interrupted in the warm-up: nothing was measured
   const cpu0 = process.cpuUsage();
   const tm = performance.now();
@@ -136,29 +177,37 @@ async function runWithPool(
       const k = emitted;
       const msgs = intervalMsgs.filter((x) => x.interval === k);
       if (msgs.length < roles.length && !final && cuts.length - 1 === k + 1 && performance.now() - cuts[k + 1].at < 2000) return;
-      o.onInterval?.({ index: k, startS: (cuts[k].at - tm) / 1000, endS: (cuts[k + 1].at - tm) / 1000, counters: delta(cuts[k].stats, cuts[k + 1].stats), encoded: msgs.map((x) => x.histograms), forbiddenSoFar: forbiddenTotal(m) });
+      const encoded = msgs.map((x) => x.histograms);
+      o.onInterval?.({ index: k, startS: (cuts[k].at - tm) / 1000, endS: (cuts[k + 1].at - tm) / 1000, counters: delta(cuts[k].stats, cuts[k + 1].stats), encoded, forbiddenSoFar: forbiddenTotal(m), process: proc.sample() });
+      // Fold the interval into the running totals and let it go: memory stays flat however long the run.
+      for (const e of encoded) hists.add(e);
+      for (let i = intervalMsgs.length - 1; i >= 0; i--) if (intervalMsgs[i].interval === k) intervalMsgs.splice(i, 1);
       emitted++;
+      cuts[k] = cuts[k + 1]; // only the last two cuts are ever read again
+      if (o.onSnapshot && !final) o.onSnapshot(result(false, (cuts[k].at - tm) / 1000));
     }
   };
   while ((performance.now() - tm) / 1000 < o.durationS && !stopRequested() && !forbiddenSeen()) {
     dog.sample(runMs());
+    folder.fold();
+    watchForbidden();
     await sleep(20);
     if (auditor && performance.now() - lastAudit >= auditMs && !forbiddenSeen()) { await auditor.audit(); lastAudit = performance.now(); }
-    if (o.intervalS && performance.now() - cuts[cuts.length - 1].at >= o.intervalS * 1000) {
-      cuts.push({ at: performance.now(), stats: sumStats(m) });
+    if (intervalS && performance.now() - cuts[cuts.length - 1].at >= intervalS * 1000) {
+      cuts.push({ at: performance.now(), stats: folder.totals() });
       Atomics.add(w, c + C_INTERVAL, 1);
     }
-    if (o.intervalS) emitIntervals(false);
+    if (intervalS) emitIntervals(false);
     if (o.onProgress && performance.now() - lastProgress > 1000) {
       lastProgress = performance.now();
-      o.onProgress({ elapsedS: elapsedS(), phase: 'measure', counters: delta(before, sumStats(m)) });
+      o.onProgress({ elapsedS: elapsedS(), phase: 'measure', counters: delta(before, folder.totals()) });
     }
   }
-  if (Atomics.load(w, c + C_MEASURE) === 0) before = sumStats(m);
+  if (Atomics.load(w, c + C_MEASURE) === 0) before = folder.totals();
   const measuredS = (performance.now() - tm) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  if (o.intervalS) {
-    cuts.push({ at: performance.now(), stats: sumStats(m) });
+  if (intervalS) {
+    cuts.push({ at: performance.now(), stats: folder.totals() });
     Atomics.add(w, c + C_INTERVAL, 1); // the roles ship their last interval as they finish
   }
   Atomics.store(w, c + C_STOP, 1);
@@ -168,7 +217,7 @@ async function runWithPool(
   const tStop = performance.now();
   let settled = false;
   void allDone.then(() => { settled = true; });
-  while (!settled && performance.now() - tStop < graceMs) { dog.sample(runMs()); await sleep(10); }
+  while (!settled && performance.now() - tStop < graceMs) { dog.sample(runMs()); folder.fold(); await sleep(10); }
   const allStopped = settled; // destroy() below settles the stuck tasks too: remember whether they stopped
   if (!allStopped) {
     const missing = roles.map((r, tid) => (results[tid] ? null : `${r.role} (task ${tid})`)).filter(Boolean);
@@ -179,8 +228,8 @@ async function runWithPool(
   // Read the signal rather than listen on it: one listener per run on a long-lived signal leaks (MaxListenersExceededWarning).
   if (error || o.signal?.aborted) interrupted = true;
   // Each role copied its own row between two operations when it saw the measure word: no split operation.
-  const counters = Atomics.load(w, c + C_MEASURE) === 0 ? delta(before, before) : sumMeasuredStats(m);
-  if (o.intervalS) {
+  const counters: Record<string, number> = Atomics.load(w, c + C_MEASURE) === 0 ? delta(before, before) : folder.measured();
+  if (intervalS) {
     await sleep(20); // the roles' last interval messages are in flight on their ports
     emitIntervals(true);
     for (const port of ports) port.close();
@@ -193,15 +242,26 @@ async function runWithPool(
   const cpuShare = measuredS > 0 ? (cpu.user + cpu.system) / 1e6 / (busy * measuredS) : 0;
   if (cpuShare < 0.9) warnings.push(`CPU share ${cpuShare.toFixed(2)} < 0.9: the machine was noisy or roles slept; contention figures may be optimistic`);
   if (roles.length > os.availableParallelism()) warnings.push(`${roles.length} busy roles on ${os.availableParallelism()} cores: oversubscribed`);
-  const rates = Object.fromEntries(Object.entries(sc.rates(counters)).map(([k, r]) => [k, { rate: r.trials ? r.successes / r.trials : NaN, ...r }]));
   const done = results.filter((r): r is RoleResult => r !== undefined);
-  return {
-    scenario: sc.name, variant, knownBuggy, params: p, memConfig: { ...m.L.cfg }, seed: o.seed, env: runEnv(), startedAt,
-    durationS: measuredS, warmupS: o.warmupS, counters, derived: { ...waitqueueFigures(m, counters), ...(sc.derived ? sc.derived(counters) : {}) }, rates,
-    histograms: mergeHistograms([...intervalMsgs.map((x) => x.histograms), ...done.map((r) => r.histograms)], Object.fromEntries(Object.entries(sc.histograms).map(([k, h]) => [k, h.unit]))),
-    forbidden: describeForbidden(m, quiescence.violations, goMs).filter((f) => forbiddenFor(sc, variant, f.kind)),
-    quiescence, cpuShare, threadCpuMs: done.map((r) => r.cpuMs), warnings, interrupted, error,
-  };
+  return result(true, measuredS, { counters, quiescence, cpuShare, done });
+
+  /** The result document: complete at the end, or a snapshot while measuring (counters, histograms and forbidden outcomes so far). */
+  function result(complete: boolean, measuredSoFar: number, end?: { counters: Record<string, number>; quiescence: { checked: boolean; violations: Violation[] }; cpuShare: number; done: RoleResult[] }): RunResult {
+    const counts = end?.counters ?? folder.measured();
+    const rates = Object.fromEntries(Object.entries(sc.rates(counts)).map(([k, r]) => [k, { rate: r.trials ? r.successes / r.trials : NaN, ...r }]));
+    const q = end?.quiescence ?? { checked: false, violations: [] as Violation[] };
+    const cpuNow = process.cpuUsage(cpu0);
+    const share = end?.cpuShare ?? (measuredSoFar > 0 ? (cpuNow.user + cpuNow.system) / 1e6 / (Math.min(roles.length, os.availableParallelism()) * measuredSoFar) : 0);
+    return {
+      scenario: sc.name, variant, knownBuggy, params: p, memConfig: { ...m.L.cfg }, seed: o.seed, env: runEnv(), startedAt,
+      complete, durationS: measuredSoFar, warmupS: o.warmupS, counters: counts, derived: { ...waitqueueFigures(m, counts), ...(sc.derived ? sc.derived(counts) : {}) }, rates,
+      histograms: hists.summary(units, [...intervalMsgs.map((x) => x.histograms), ...(end?.done ?? []).map((r) => r.histograms)]),
+      forbidden: describeForbidden(m, q.violations, goMs).filter((f) => forbiddenFor(sc, variant, f.kind)),
+      quiescence: q, cpuShare: share, threadCpuMs: (end?.done ?? []).map((r) => r.cpuMs), warnings: [...warnings], interrupted: complete ? interrupted : false,
+      ...(error ? { error } : {}), ...(crashed ? { crashed } : {}),
+    };
+  }
+  }
 }
 
 /** Whether a kind counts as forbidden for this variant (scenarios may exempt, e.g. an expected livelock). */

@@ -1,5 +1,5 @@
-// Event counters: one row of STAT_WORDS_PER_TASK words per task, written only by that task with
-// plain stores (no contention), summed by the main thread after the roles have joined.
+// Event counters: one row of STAT_WORDS_PER_TASK 32-bit words per task, written only by that task
+// with plain stores (no contention); the runner folds them into exact totals (run/stat-folder.ts).
 import { STAT_WORDS_PER_TASK } from './layout.js';
 import type { Mem } from './memory.js';
 
@@ -45,17 +45,6 @@ export function markMeasureStart(m: Mem, tid: number): void {
   const row = statRow(m, tid);
   const base = m.L.statsBase + tid * STAT_WORDS_PER_TASK;
   for (let i = 0; i < STAT_NAMES.length; i++) m.w[base + i] = m.w[row + i];
-}
-
-/** Named totals of what happened since each task marked its measure start. */
-export function sumMeasuredStats(m: Mem): Record<StatName, number> {
-  const out = {} as Record<StatName, number>;
-  for (let i = 0; i < STAT_NAMES.length; i++) {
-    let s = 0;
-    for (let t = 0; t < m.L.cfg.tasks; t++) s += Atomics.load(m.w, statRow(m, t) + i) - Atomics.load(m.w, m.L.statsBase + t * STAT_WORDS_PER_TASK + i);
-    out[STAT_NAMES[i]] = s;
-  }
-  return out;
 }
 
 /** Sums every task's row into named totals (main thread, after the roles joined or while parked). */

@@ -76,7 +76,7 @@ export function fakeRun(variant: string, m: VariantModel, seed: number): RunResu
     derived: { eagainPerMigration: eagain / migratePages, attemptsPerMigration: migrateAttempts / migratePages, unmapRemapPerSuccess: migrateAttempts / Math.max(1, migrateSucceeded) },
     rates: { migrationSuccess: { rate: migrateSucceeded / migratePages, successes: migrateSucceeded, trials: migratePages } },
     histograms, forbidden: [], quiescence: { checked: true, violations: [] },
-    cpuShare: 0.97 + 0.02 * rnd(), threadCpuMs: [4810, 4795, 4902].map((x) => Math.round(x * runFactor)), warnings: [], interrupted: false,
+    cpuShare: 0.97 + 0.02 * rnd(), threadCpuMs: [4810, 4795, 4902].map((x) => Math.round(x * runFactor)), warnings: [], interrupted: false, complete: true,
   };
 }
 
