@@ -6,7 +6,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { SCENARIOS } from './scenarios/index.js';
 import { InputError } from './run/params.js';
 import { listAction, runAction, compareAction, type Io } from './cli/actions.js';
-import { sweepAction, soakAction } from './cli/long-actions.js';
+import { sweepAction } from './cli/long-actions.js';
+import { soakAction } from './cli/soak-action.js';
+import { OutputPathError } from './run/results-file.js';
 import { showcaseAction } from './cli/showcase.js';
 import { benchAction } from './cli/bench-action.js';
 
@@ -68,6 +70,7 @@ export function makeProgram(io: Io): Command {
   common(program.command('run').description('run one variant of a scenario; scenario parameters go as --flag value (see list)'), 5)
     .argument('<scenario>', scenarioNames)
     .requiredOption('--variant <name>', 'the variant to run')
+    .addOption(new Option('--interval <s>', 'with --out: seconds between result snapshots (complete: false) while the run goes on').argParser(positive('--interval')).default(10))
     .action((name: string, opts, cmd: Command) => runAction(io, name, opts, cmd.args.slice(1)));
 
   common(program.command('compare').description('compare two variants in ABBA blocks, the run as the unit: exact tests, Holm across metrics, CIs and the MDE'), 3)
@@ -94,6 +97,7 @@ export function makeProgram(io: Io): Command {
     .requiredOption('--variant <name>', 'the variant to run')
     .addOption(new Option('--interval <s>', 'seconds per interval run').argParser(positive('--interval')).default(10))
     .option('--log <file>', 'interval log (HdrHistogram log format, readable by HistogramLogProcessor)')
+    .option('--stop-on-forbidden', 'end the soak at the first forbidden outcome (default: count on)')
     .action((name: string, opts, cmd: Command) => soakAction(io, name, opts, cmd.args.slice(1)));
 
   program.command('bench').description('micro-benchmark the primitives against the bare Atomics they wrap')
@@ -114,7 +118,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return io.exitCode ?? EXIT.ok;
   } catch (e) {
-    if (e instanceof InputError) { io.err(`error: ${e.message}\n`); return EXIT.badInput; }
+    if (e instanceof InputError || e instanceof OutputPathError) { io.err(`error: ${e.message}\n`); return EXIT.badInput; }
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     io.err(`error: ${(e as Error).stack ?? e}\n`);
     return EXIT.error;

@@ -1,5 +1,5 @@
 // list, run and compare: validate the words, call the runner, print and write the results.
-import { writeFileAtomic, writeJsonAtomic } from '../run/results-file.js';
+import { checkOutputPath, writeFileAtomic, writeJsonAtomic } from '../run/results-file.js';
 import { runOnce } from '../run/run-once.js';
 import { compareRuns, FIRST_LOOK, metricsFor, primaryMetricOf, type CompareResult } from '../run/compare-runs.js';
 import { InputError, parseScenarioArgs } from '../run/params.js';
@@ -22,6 +22,13 @@ export interface MeasureOpts {
   json?: boolean;
   out?: string;
   html?: string;
+}
+
+/** Every output path the command was given, checked before any role starts (exit 2 naming the path). */
+export function checkOutputs(opts: { out?: string; html?: string; log?: string }): void {
+  if (opts.out) checkOutputPath('--out', opts.out);
+  if (opts.html) checkOutputPath('--html', opts.html);
+  if (opts.log) checkOutputPath('--log', opts.log);
 }
 
 export function scenarioOrThrow(name: string): Scenario {
@@ -70,13 +77,16 @@ function emit(io: Io, opts: MeasureOpts, doc: unknown, text: string, html: () =>
   io.out(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `${text}\n`);
 }
 
-export async function runAction(io: Io, name: string, opts: MeasureOpts & { variant: string }, words: string[]): Promise<void> {
+export async function runAction(io: Io, name: string, opts: MeasureOpts & { variant: string; interval: number }, words: string[]): Promise<void> {
   const sc = scenarioOrThrow(name);
   const variant = variantOrThrow(sc, opts.variant);
   const params = parseScenarioArgs(sc, words);
+  checkOutputs(opts);
   const r = await withInterrupt(io, (signal) => runOnce(sc, variant, params, {
     durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed, signal,
     onProgress: io.interactive && !opts.json ? (p) => io.err(`\r[${p.elapsedS.toFixed(1)} s] migrations ${p.counters.migratePages ?? 0}   `) : undefined,
+    // --out always holds the latest snapshot (complete: false) until the final document replaces it.
+    ...(opts.out ? { snapshotS: opts.interval, onSnapshot: (partial: RunResult) => writeJsonAtomic(opts.out!, partial) } : {}),
   }));
   if (io.interactive && !opts.json) io.err('\n');
   emit(io, opts, r, renderRunText(r), () => renderHtmlReport(runReportDoc(r)));
@@ -130,16 +140,23 @@ export async function compareAction(io: Io, name: string, opts: CompareOpts, wor
   const primary = opts.primary ? metricNames(sc, '--primary', opts.primary)[0] : primaryMetricOf(sc);
   const metrics = opts.metrics ? metricNames(sc, '--metrics', opts.metrics) : undefined;
   const params = parseScenarioArgs(sc, words);
+  checkOutputs(opts);
   const n = opts.untilVerdict ? opts.maxRepeat : opts.repeat;
+  const done: RunResult[] = [];
   if (opts.untilVerdict && opts.maxRepeat < FIRST_LOOK) throw new InputError(`--max-repeat ${opts.maxRepeat}: a sequential compare needs at least ${FIRST_LOOK} blocks`);
   const res = await withInterrupt(io, (signal) => compareRuns(sc, a, b, params, opts.repeat, {
     durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed, signal, alpha: opts.alpha, primary, metrics,
     untilVerdict: opts.untilVerdict ? { maxRepeat: opts.maxRepeat } : undefined,
-    onRun: opts.json ? undefined : (r, i, _n, label) => io.err(`run ${i + 1}/${2 * n}: ${label} ${Object.entries(r.rates).map(([k, x]) => `${k} ${(100 * x.rate).toFixed(1)}%`).join(' ')}${r.forbidden.length ? ' FORBIDDEN' : ''}\n`),
+    onRun: (r, i, _n, label) => {
+      done.push(r);
+      // After every run --out holds the runs so far (complete: false): a kill loses at most the run in progress.
+      if (opts.out) writeJsonAtomic(opts.out, { scenario: sc.name, variants: [a, b], params, complete: false, runsDone: done.length, runsPlanned: 2 * n, runs: done });
+      if (!opts.json) io.err(`run ${i + 1}/${2 * n}: ${label} ${Object.entries(r.rates).map(([k, x]) => `${k} ${(100 * x.rate).toFixed(1)}%`).join(' ')}${r.forbidden.length ? ' FORBIDDEN' : ''}\n`);
+    },
     onLook: opts.json ? undefined : (l) => io.err(`look at block ${l.block}: ${primary} p ${fmtP(l.p)}, |z| ${l.z === null ? '–' : l.z.toFixed(2)} vs ${l.bound.toFixed(2)}${l.crossed ? ': verdict reached' : ''}\n`),
   }));
   if (!opts.json) for (const w of res.warnings) io.err(`warning: ${w}\n`);
   const all = [...res.runs[res.labels[0]], ...res.runs[res.labels[1]]];
-  emit(io, opts, res, renderCompareText(sc, res), () => renderHtmlReport(compareReportDoc(res)));
+  emit(io, opts, { ...res, complete: !res.interrupted }, renderCompareText(sc, res), () => renderHtmlReport(compareReportDoc(res)));
   io.exitCode = exitCodeFor(all, res.interrupted);
 }

@@ -1,18 +1,13 @@
-// sweep (one parameter over a list of values) and soak (one long run logged interval by interval).
-import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
-import * as hdr from 'hdr-histogram-js';
-import { runOnce, type IntervalReport } from '../run/run-once.js';
-import { mergeHistograms } from '../run/histograms.js';
-import { InputError, parseParamList, parseScenarioArgs } from '../run/params.js';
+// sweep: one parameter over a list of values, every value x variant cell run --repeat times.
+import { runOnce } from '../run/run-once.js';
+import { parseParamList, parseScenarioArgs } from '../run/params.js';
 import { writeFileAtomic, writeJsonAtomic } from '../run/results-file.js';
 import type { RunResult } from '../report/schema.js';
-import { renderRunText } from '../report/run-text.js';
 import { formatTable, fmtNs, fmtNum, fmtPct } from '../report/table.js';
 import { wilson } from '../report/statistics.js';
 import { tInterval } from '../report/stats/t-interval.js';
 import { renderHtmlReport } from '../report/html.js';
-import { runReportDoc } from '../report/run-html.js';
-import { exitCodeFor, scenarioOrThrow, variantOrThrow, type MeasureOpts } from './actions.js';
+import { checkOutputs, exitCodeFor, scenarioOrThrow, variantOrThrow, type MeasureOpts } from './actions.js';
 import { withInterrupt, type Io } from './io.js';
 
 export async function sweepAction(io: Io, name: string, opts: MeasureOpts & { variant: string; param: string; values: string; repeat: number }, words: string[]): Promise<void> {
@@ -20,6 +15,7 @@ export async function sweepAction(io: Io, name: string, opts: MeasureOpts & { va
   const variants = opts.variant.split(',').map((v) => variantOrThrow(sc, v.trim()));
   const base = parseScenarioArgs(sc, words);
   const { spec, values } = parseParamList(sc, opts.param.replace(/^--/, ''), opts.values);
+  checkOutputs(opts);
   const runs: RunResult[] = [];
   let interrupted = false;
   await withInterrupt(io, async (signal) => {
@@ -30,6 +26,8 @@ export async function sweepAction(io: Io, name: string, opts: MeasureOpts & { va
           if (signal.aborted) { interrupted = true; break; }
           const r = await runOnce(sc, variant, { ...base, [spec.key]: value }, { durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed + rep, signal });
           runs.push(r);
+          // After every run --out holds the runs so far (complete: false): a kill loses at most the run in progress.
+          if (opts.out) writeJsonAtomic(opts.out, { scenario: sc.name, param: spec.key, values, variants, repeat: opts.repeat, complete: false, runs });
           if (!opts.json) io.err(`${spec.flag}=${value} ${variant}: ${Object.entries(r.rates).map(([k, x]) => `${k} ${fmtPct(x.rate)}`).join(' ')}\n`);
           if (r.interrupted) interrupted = true;
         }
@@ -56,7 +54,7 @@ export async function sweepAction(io: Io, name: string, opts: MeasureOpts & { va
   const legend = ['rates: pooled over the cell\'s runs; [95% CI]: the run-level t interval of the per-run rates (runs vary more than binomial draws).',
     ...(cells.some((c) => Object.values(c.rates).some((x) => x.interval === 'within-run')) ? ['¹ one run: within-run Wilson interval (binomial only): it cannot show run-to-run noise, so it is too narrow to compare cells.'] : []),
     'p99 and derived figures: median over the cell\'s runs.'];
-  const doc = { scenario: sc.name, param: spec.key, values, variants, repeat: opts.repeat, interrupted,
+  const doc = { scenario: sc.name, param: spec.key, values, variants, repeat: opts.repeat, complete: !interrupted, interrupted,
     cells: cells.map(({ value, variant, runs: n, rates }) => ({ value, variant, runs: n, rates })), runs };
   if (opts.out) writeJsonAtomic(opts.out, doc);
   if (opts.html) writeFileAtomic(opts.html, renderHtmlReport({ title: `pagestorm sweep: ${sc.name} over ${spec.flag}`, sections: [{ heading: `${sc.name}: ${spec.flag} = ${values.join(', ')}`, table: { headers, rows }, note: legend.join('\n') }] }));
@@ -84,48 +82,3 @@ function median(xs: number[]): number {
   return v.length % 2 ? v[(v.length - 1) >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
 }
 
-/** One interval line: counts, rates, each histogram's p99, forbidden outcomes so far. */
-function intervalLine(iv: IntervalReport, r: Record<string, { successes: number; trials: number }>, p99: Record<string, number>): string {
-  const rates = Object.entries(r).map(([k, x]) => `${k} ${x.trials ? fmtPct(x.successes / x.trials) : '–'} of ${x.trials}`).join(', ');
-  const lat = Object.entries(p99).map(([k, v]) => `${k} p99 ${fmtNs(v)}`).join(', ');
-  return `[${iv.endS.toFixed(1).padStart(7)} s] interval ${iv.index + 1}: ${rates}${lat ? `; ${lat}` : ''}; forbidden so far ${iv.forbiddenSoFar}`;
-}
-
-export async function soakAction(io: Io, name: string, opts: MeasureOpts & { variant: string; interval: number; log?: string }, words: string[]): Promise<void> {
-  const sc = scenarioOrThrow(name);
-  const variant = variantOrThrow(sc, opts.variant);
-  const params = parseScenarioArgs(sc, words);
-  if (opts.interval > opts.duration) throw new InputError(`--interval ${opts.interval} is longer than --duration ${opts.duration}`);
-  // The log grows in FILE.partial and is renamed when the soak ends, so an old FILE is never half-overwritten.
-  const partial = opts.log ? `${opts.log}.partial` : undefined;
-  const units = Object.fromEntries(Object.entries(sc.histograms).map(([k, h]) => [k, h.unit]));
-  const startMs = Date.now();
-  if (partial) {
-    writeFileSync(partial, `#[Histogram log format version 1.3]\n#[StartTime: ${(startMs / 1000).toFixed(3)} (seconds since epoch), ${new Date(startMs).toISOString()}]\n#[pagestorm soak ${sc.name} / ${variant}; values in ns; tag = histogram name]\n"StartTimestamp","Interval_Length","Interval_Max","Interval_Compressed_Histogram"\n`);
-  }
-  const onInterval = (iv: IntervalReport): void => {
-    const merged = mergeHistograms(iv.encoded, units);
-    io.err(`${intervalLine(iv, sc.rates(iv.counters), Object.fromEntries(Object.entries(merged).filter(([, h]) => h.unit === 'ns' && h.count).map(([k, h]) => [k, h.p99])))}\n`);
-    if (!partial) return;
-    let lines = '';
-    const writer = new hdr.HistogramLogWriter((s: string) => { lines += s; });
-    for (const key of Object.keys(units)) {
-      const parts = iv.encoded.filter((e) => e[key]);
-      if (!parts.length) continue;
-      const total = hdr.build({ useWebAssembly: true });
-      for (const e of parts) { const h = hdr.decodeFromCompressedBase64(e[key], 32, true); total.add(h); h.destroy(); }
-      total.tag = key;
-      writer.outputIntervalHistogram(total, iv.startS, iv.endS, 1e6);
-      total.destroy();
-    }
-    appendFileSync(partial, lines);
-  };
-  const r = await withInterrupt(io, (signal) => runOnce(sc, variant, params, {
-    durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed, signal, intervalS: opts.interval, onInterval,
-  }));
-  if (partial && opts.log) renameSync(partial, opts.log);
-  if (opts.out) writeJsonAtomic(opts.out, r);
-  if (opts.html) writeFileAtomic(opts.html, renderHtmlReport(runReportDoc(r)));
-  io.out(opts.json ? `${JSON.stringify(r, null, 2)}\n` : `${renderRunText(r)}\n`);
-  io.exitCode = exitCodeFor([r], r.interrupted);
-}

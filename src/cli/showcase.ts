@@ -2,10 +2,11 @@
 import { writeFileAtomic, writeJsonAtomic } from '../run/results-file.js';
 import { renderHtmlReport, type ReportSection } from '../report/html.js';
 import { withInterrupt, type Io } from './io.js';
-import { exitCodeFor } from './actions.js';
+import { checkOutputs, exitCodeFor } from './actions.js';
 import { SHOWCASE_ACTS, type ActResult } from './showcase-acts.js';
 
 export async function showcaseAction(io: Io, opts: { quick?: boolean; json?: boolean; out?: string; html?: string }): Promise<void> {
+  checkOutputs(opts);
   const acts: ActResult[] = [];
   const t0 = performance.now();
   await withInterrupt(io, async (signal) => {

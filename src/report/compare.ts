@@ -84,6 +84,8 @@ export interface CompareOptions {
   primaryOnly?: boolean;
   /** The level the primary is held against (a sequential look's nominal alpha); default α. */
   primaryAlpha?: number;
+  /** No primary: every metric is one Holm family (e.g. a soak's drift checks). */
+  noPrimary?: boolean;
 }
 
 export interface ComparisonTable {
@@ -187,9 +189,9 @@ export function compareVariants(
   const alpha = opts.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha ${alpha} is not in (0, 1)`);
   if (metrics.length === 0) throw new RangeError('compareVariants needs at least one metric');
-  const primary = opts.primary ?? metrics[0].name;
+  const primary = opts.noPrimary ? '' : opts.primary ?? metrics[0].name;
   const byName = new Map(metrics.map((m) => [m.name, m]));
-  if (!byName.has(primary)) throw new RangeError(`primary metric ${JSON.stringify(primary)} is not among ${[...byName.keys()].join(', ')}`);
+  if (!opts.noPrimary && !byName.has(primary)) throw new RangeError(`primary metric ${JSON.stringify(primary)} is not among ${[...byName.keys()].join(', ')}`);
   for (const f of opts.family ?? []) if (!byName.has(f)) throw new RangeError(`metric ${JSON.stringify(f)} is not among ${[...byName.keys()].join(', ')}`);
   const familyNames = (opts.family ?? metrics.map((m) => m.name)).filter((n) => n !== primary);
   const chosen = metrics.filter((m) => m.name === primary || familyNames.includes(m.name));

@@ -161,7 +161,8 @@ async function runWithPool(
     }
   };
   while (elapsedS() < o.warmupS && !stopRequested()) { dog.sample(runMs()); folder.fold(); watchForbidden(); await sleep(20); }
-  let before = folder.totals();
+  // Intervals are cut on the measured counters (zeros here), so they add up to the run's counters exactly.
+  let before = folder.measured();
   // Rows no role owns (e.g. the audit's, written by this thread) are marked here; each role marks its own.
   for (let t = roles.length; t < m.L.cfg.tasks; t++) markMeasureStart(m, t);
   folder.startMeasure();
@@ -194,20 +195,20 @@ async function runWithPool(
     await sleep(20);
     if (auditor && performance.now() - lastAudit >= auditMs && !forbiddenSeen()) { await auditor.audit(); lastAudit = performance.now(); }
     if (intervalS && performance.now() - cuts[cuts.length - 1].at >= intervalS * 1000) {
-      cuts.push({ at: performance.now(), stats: folder.totals() });
+      cuts.push({ at: performance.now(), stats: folder.measured() });
       Atomics.add(w, c + C_INTERVAL, 1);
     }
     if (intervalS) emitIntervals(false);
     if (o.onProgress && performance.now() - lastProgress > 1000) {
       lastProgress = performance.now();
-      o.onProgress({ elapsedS: elapsedS(), phase: 'measure', counters: delta(before, folder.totals()) });
+      o.onProgress({ elapsedS: elapsedS(), phase: 'measure', counters: folder.measured() });
     }
   }
-  if (Atomics.load(w, c + C_MEASURE) === 0) before = folder.totals();
+  if (Atomics.load(w, c + C_MEASURE) === 0) before = folder.measured();
   const measuredS = (performance.now() - tm) / 1000;
   const cpu = process.cpuUsage(cpu0);
   if (intervalS) {
-    cuts.push({ at: performance.now(), stats: folder.totals() });
+    cuts.push({ at: performance.now(), stats: folder.measured() });
     Atomics.add(w, c + C_INTERVAL, 1); // the roles ship their last interval as they finish
   }
   Atomics.store(w, c + C_STOP, 1);
@@ -230,6 +231,7 @@ async function runWithPool(
   // Each role copied its own row between two operations when it saw the measure word: no split operation.
   const counters: Record<string, number> = Atomics.load(w, c + C_MEASURE) === 0 ? delta(before, before) : folder.measured();
   if (intervalS) {
+    cuts[cuts.length - 1].stats = counters; // the last interval ends when the roles did: the intervals sum to the run
     await sleep(20); // the roles' last interval messages are in flight on their ports
     emitIntervals(true);
     for (const port of ports) port.close();

@@ -2,7 +2,7 @@
 // Int32 increment), and the main thread folds every word's signed 32-bit change into a JS number
 // (exact to 2^53) often enough that no word can move 2^31 between two folds (a role would need
 // ~10^8 events a second for 20 s; the runner folds every 20 ms).
-import { STAT_NAMES, statRow, type StatName } from '../shared/stats.js';
+import { STAT_MARKED, STAT_NAMES, statRow, type StatName } from '../shared/stats.js';
 import { STAT_WORDS_PER_TASK } from '../shared/layout.js';
 import type { Mem } from '../shared/memory.js';
 
@@ -13,7 +13,7 @@ export interface StatFolder {
   startMeasure(): void;
   /** Every task's counters since the run began, summed by name (differences of two calls are exact). */
   totals(): Record<StatName, number>;
-  /** Since each task copied its row at measure start (what a run reports), summed by name; zeros before startMeasure. */
+  /** Since each task copied its row at measure start (what a run reports), summed by name; a task that has not copied yet counts 0. */
   measured(): Record<StatName, number>;
 }
 
@@ -53,7 +53,7 @@ export function makeStatFolder(m: Mem): StatFolder {
     startMeasure() { fold(); startAcc = acc.slice(); startLow = prev.slice(); },
     totals: () => sum((k) => acc[k]),
     measured: () => sum((k, t, i) => {
-      if (!startAcc || !startLow) return 0;
+      if (!startAcc || !startLow || Atomics.load(w, m.L.statsBase + t * STAT_WORDS_PER_TASK + STAT_MARKED) === 0) return 0;
       // The row as the task copied it, unrolled to the full count: near the count at startMeasure.
       const copied = Atomics.load(w, m.L.statsBase + t * STAT_WORDS_PER_TASK + i);
       return acc[k] - (startAcc[k] + ((copied - startLow[k]) | 0));

@@ -32,7 +32,9 @@ export const STAT_NAMES = [
 ] as const;
 export type StatName = (typeof STAT_NAMES)[number];
 export const STAT: Record<StatName, number> = Object.fromEntries(STAT_NAMES.map((n, i) => [n, i])) as Record<StatName, number>;
-if (STAT_NAMES.length > STAT_WORDS_PER_TASK) throw new Error('too many stat counters for a task row');
+/** The last word of a task's measure-start copy says the copy was made (the runner counts only marked rows). */
+export const STAT_MARKED = STAT_WORDS_PER_TASK - 1;
+if (STAT_NAMES.length > STAT_MARKED) throw new Error('too many stat counters for a task row');
 
 /** Base word of a task's counter row; add STAT.x to it. */
 export const statRow = (m: Mem, tid: number): number => m.L.stats + tid * STAT_WORDS_PER_TASK;
@@ -45,6 +47,7 @@ export function markMeasureStart(m: Mem, tid: number): void {
   const row = statRow(m, tid);
   const base = m.L.statsBase + tid * STAT_WORDS_PER_TASK;
   for (let i = 0; i < STAT_NAMES.length; i++) m.w[base + i] = m.w[row + i];
+  Atomics.store(m.w, base + STAT_MARKED, 1);
 }
 
 /** Sums every task's row into named totals (main thread, after the roles joined or while parked). */

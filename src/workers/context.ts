@@ -70,6 +70,7 @@ export function makeRoleContext(p: RolePayload): RoleContext {
   for (const name of p.histograms) hists.set(name, hdr.build({ useWebAssembly: true, lowestDiscernibleValue: 1, highestTrackableValue: 60e9, numberOfSignificantValueDigits: 3 }));
   let measuring = false;
   let interval = 0;
+  const crashAt = injectedCrashAt(p.role);
   let ticks = 0;
   const port = p.port;
   // Soak: ship this interval's histograms and start the next (checked every 64 ticks to stay cheap).
@@ -88,6 +89,7 @@ export function makeRoleContext(p: RolePayload): RoleContext {
       if (measuring) hists.get(name)?.recordValue(ns > 0 ? Math.round(ns) : 0);
     },
     tick() {
+      if (crashAt !== undefined && performance.now() >= crashAt) throw new Error(`injected crash of role ${p.role} (PAGESTORM_INJECT_CRASH)`);
       if (!measuring) {
         if (Atomics.load(w, c + C_MEASURE) !== 0) {
           measuring = true;
@@ -115,6 +117,16 @@ export function makeRoleContext(p: RolePayload): RoleContext {
       return { role: p.role, tid: p.tid, histograms: out, extra, cpuMs: threadCpuMs() };
     },
   };
+}
+
+/**
+ * Fault injection for tests of the crash path: PAGESTORM_INJECT_CRASH=<role>@<ms> makes that role
+ * throw from its tick() once <ms> have passed since it started (the run must end with the stack).
+ */
+function injectedCrashAt(role: string): number | undefined {
+  const spec = process.env.PAGESTORM_INJECT_CRASH;
+  const m = spec?.match(/^([\w-]+)@(\d+)$/);
+  return m && m[1] === role ? performance.now() + Number(m[2]) : undefined;
 }
 
 /** Arrive at the start barrier and block until the main thread says go. */
