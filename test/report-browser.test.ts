@@ -1,4 +1,4 @@
-// Opens the rendered compare and run reports in a real headless Chromium: no page errors, console
+// Opens the rendered compare, run and soak reports in a real headless Chromium: no page errors, console
 // errors or failed requests, every chart draws marks with a non-empty box, the spectra carry their
 // nines, and a screenshot is not blank. Without a browser it skips, unless
 // PAGESTORM_REQUIRE_BROWSER=1 (CI sets it), where a missing browser is a failure.
@@ -13,6 +13,8 @@ import puppeteer, { type Browser } from 'puppeteer-core';
 import { renderHtmlReport, type ReportDoc } from '../src/report/html.js';
 import { compareReportDoc, runReportDoc } from '../src/report/run-html.js';
 import { fakeRun, fixtureAA, fixtureCompare, fixtureSequential, WAIT_LOCKED } from './helpers/compare-fixture.js';
+import { fixtureSoak } from './helpers/soak-fixture.js';
+import { soakReportDoc } from '../src/report/soak-report.js';
 
 const CANDIDATES = ['chromium', 'chromium-browser', 'google-chrome'];
 const REQUIRED = process.env.PAGESTORM_REQUIRE_BROWSER === '1';
@@ -91,6 +93,7 @@ test('the HTML reports render in a headless browser with every chart drawn', { t
     await checkPage(browser, dir, 'compare-sequential', compareReportDoc(fixtureSequential()));
     await checkPage(browser, dir, 'compare-aa', compareReportDoc(fixtureAA()));
     await checkPage(browser, dir, 'run', runReportDoc(fakeRun('put-and-wait', WAIT_LOCKED, 11)));
+    await checkPage(browser, dir, 'soak', soakReportDoc(fixtureSoak()));
   } finally {
     await browser?.close();
     rmSync(dir, { recursive: true, force: true });
