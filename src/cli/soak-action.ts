@@ -68,7 +68,8 @@ export async function soakAction(io: Io, name: string, opts: SoakOpts, words: st
     const merged = mergeHistograms(iv.encoded, units);
     const rates = Object.fromEntries(Object.entries(sc.rates(iv.counters)).map(([k, r]) => [k, { ...r, rate: r.trials ? r.successes / r.trials : NaN }]));
     const summary: IntervalSummary = {
-      index: iv.index, startS: iv.startS, endS: iv.endS, counters: iv.counters, rates,
+      // Only the counters that moved: a day of 10-s intervals stays a few MB in memory and in --out.
+      index: iv.index, startS: iv.startS, endS: iv.endS, counters: Object.fromEntries(Object.entries(iv.counters).filter(([, v]) => v !== 0)), rates,
       histograms: Object.fromEntries(Object.entries(merged).map(([k, h]) => [k, { count: h.count, p50: h.p50, p99: h.p99, max: h.max, unit: h.unit }])),
       forbiddenSoFar: iv.forbiddenSoFar, process: iv.process,
     };

@@ -170,22 +170,28 @@ async function runWithPool(
   const cpu0 = process.cpuUsage();
   const tm = performance.now();
   let lastProgress = tm;
-  const cuts: { at: number; stats: Record<string, number> }[] = [{ at: tm, stats: before }];
+  // Interval boundaries by index; an emitted interval's start is dropped, so a days-long soak holds two or three.
+  const cuts = new Map<number, { at: number; stats: Record<string, number> }>([[0, { at: tm, stats: before }]]);
+  let cutCount = 1;
+  const lastCut = () => cuts.get(cutCount - 1)!;
+  const addCut = (stats: Record<string, number>): void => { cuts.set(cutCount++, { at: performance.now(), stats }); };
   let emitted = 0;
   // An interval is reported once every role has shipped it, or once the next one has begun.
   const emitIntervals = (final: boolean): void => {
-    while (emitted < cuts.length - 1) {
+    while (emitted < cutCount - 1) {
       const k = emitted;
       const msgs = intervalMsgs.filter((x) => x.interval === k);
-      if (msgs.length < roles.length && !final && cuts.length - 1 === k + 1 && performance.now() - cuts[k + 1].at < 2000) return;
+      const from = cuts.get(k)!;
+      const to = cuts.get(k + 1)!;
+      if (msgs.length < roles.length && !final && cutCount - 1 === k + 1 && performance.now() - to.at < 2000) return;
       const encoded = msgs.map((x) => x.histograms);
-      o.onInterval?.({ index: k, startS: (cuts[k].at - tm) / 1000, endS: (cuts[k + 1].at - tm) / 1000, counters: delta(cuts[k].stats, cuts[k + 1].stats), encoded, forbiddenSoFar: forbiddenTotal(m), process: proc.sample() });
+      o.onInterval?.({ index: k, startS: (from.at - tm) / 1000, endS: (to.at - tm) / 1000, counters: delta(from.stats, to.stats), encoded, forbiddenSoFar: forbiddenTotal(m), process: proc.sample() });
       // Fold the interval into the running totals and let it go: memory stays flat however long the run.
       for (const e of encoded) hists.add(e);
       for (let i = intervalMsgs.length - 1; i >= 0; i--) if (intervalMsgs[i].interval === k) intervalMsgs.splice(i, 1);
       emitted++;
-      cuts[k] = cuts[k + 1]; // only the last two cuts are ever read again
-      if (o.onSnapshot && !final) o.onSnapshot(result(false, (cuts[k].at - tm) / 1000));
+      cuts.delete(k);
+      if (o.onSnapshot && !final) o.onSnapshot(result(false, (to.at - tm) / 1000));
     }
   };
   while ((performance.now() - tm) / 1000 < o.durationS && !stopRequested() && !forbiddenSeen()) {
@@ -194,8 +200,8 @@ async function runWithPool(
     watchForbidden();
     await sleep(20);
     if (auditor && performance.now() - lastAudit >= auditMs && !forbiddenSeen()) { await auditor.audit(); lastAudit = performance.now(); }
-    if (intervalS && performance.now() - cuts[cuts.length - 1].at >= intervalS * 1000) {
-      cuts.push({ at: performance.now(), stats: folder.measured() });
+    if (intervalS && performance.now() - lastCut().at >= intervalS * 1000) {
+      addCut(folder.measured());
       Atomics.add(w, c + C_INTERVAL, 1);
     }
     if (intervalS) emitIntervals(false);
@@ -208,7 +214,7 @@ async function runWithPool(
   const measuredS = (performance.now() - tm) / 1000;
   const cpu = process.cpuUsage(cpu0);
   if (intervalS) {
-    cuts.push({ at: performance.now(), stats: folder.measured() });
+    addCut(folder.measured());
     Atomics.add(w, c + C_INTERVAL, 1); // the roles ship their last interval as they finish
   }
   Atomics.store(w, c + C_STOP, 1);
@@ -231,7 +237,7 @@ async function runWithPool(
   // Each role copied its own row between two operations when it saw the measure word: no split operation.
   const counters: Record<string, number> = Atomics.load(w, c + C_MEASURE) === 0 ? delta(before, before) : folder.measured();
   if (intervalS) {
-    cuts[cuts.length - 1].stats = counters; // the last interval ends when the roles did: the intervals sum to the run
+    lastCut().stats = counters; // the last interval ends when the roles did: the intervals sum to the run
     await sleep(20); // the roles' last interval messages are in flight on their ports
     emitIntervals(true);
     for (const port of ports) port.close();
