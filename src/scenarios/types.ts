@@ -30,6 +30,16 @@ export interface VariantSpec {
   kernel: string;
   /** A deliberately broken control: a detector must catch it. */
   knownBuggy?: boolean;
+  /** A patch variant: the file it came from (pagestorm list marks it). */
+  patch?: string;
+  /** A patch variant: the built-in variant whose switches it starts from (its hooks replace some of them). */
+  base?: string;
+}
+
+/** A patch file a run loaded: where, and its SHA-256, so the run can be reproduced. */
+export interface PatchRecord {
+  path: string;
+  sha256: string;
 }
 
 export interface RoleSpec {
@@ -81,6 +91,10 @@ export interface Scenario {
    * task row (tasks > roles) for its counters.
    */
   auditEveryMs?(p: Params): number;
+  /** Counters a patch added: named words after the built-in ones in each task's row (stats.ts PATCH_COUNTER_BASE). */
+  counters?: readonly string[];
+  /** The patch files loaded with this scenario: every role's worker loads them (and checks the hash) before the start barrier. */
+  patches?: readonly PatchRecord[];
   /** Whether a forbidden kind counts for a variant (default: every kind counts). */
   forbiddenFor?(variant: string, kind: string): boolean;
 }
