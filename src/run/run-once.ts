@@ -114,7 +114,7 @@ async function runWithPool(
 
   async function measureAndJoin(): Promise<RunResult> {
   const runs = roles.map((r, tid) => {
-    const payload: RolePayload = { sab: m.sab, mem: m.L.cfg, tid, role: r.role, config: r.config, task: r.task ?? {}, epochMs, histograms: histNames };
+    const payload: RolePayload = { sab: m.sab, mem: m.L.cfg, tid, role: r.role, config: r.config, task: r.task ?? {}, epochMs, histograms: histNames, ...(r.patch ? { patch: r.patch } : {}) };
     let transferList: MessagePort[] | undefined;
     if (intervalS) {
       const ch = new MessageChannel();

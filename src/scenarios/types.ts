@@ -3,6 +3,7 @@
 import type { MemConfig } from '../shared/layout.js';
 import type { Mem } from '../shared/memory.js';
 import type { TaskOptions } from '../shared/task.js';
+import type { PatchManifest, PatchRecord } from '../shared/patch-manifest.js';
 
 export type ParamValue = number | string | boolean;
 export type Params = Record<string, ParamValue>;
@@ -36,11 +37,7 @@ export interface VariantSpec {
   base?: string;
 }
 
-/** A patch file a run loaded: where, and its SHA-256, so the run can be reproduced. */
-export interface PatchRecord {
-  path: string;
-  sha256: string;
-}
+export type { PatchRecord };
 
 export interface RoleSpec {
   role: string;
@@ -48,6 +45,8 @@ export interface RoleSpec {
   task?: TaskOptions;
   /** The role calls ctx.parkIfAsked() at safe points, so the periodic audit waits for it (auditEveryMs). */
   parks?: boolean;
+  /** Patch files the role's worker loads before the start barrier, and the variant whose hooks it takes. */
+  patch?: PatchManifest;
 }
 
 export interface Violation {
