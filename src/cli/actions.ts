@@ -47,7 +47,7 @@ export function variantOrThrow(sc: Scenario, v: string): string {
 
 /** The exit code a set of runs earns: 1 error, 3 forbidden outcome, 130 interrupted, else 0. */
 export function exitCodeFor(runs: RunResult[], interrupted: boolean): number {
-  if (runs.some((r) => r.error && !r.interrupted) || runs.some((r) => r.error?.startsWith('roles did not stop'))) return 1;
+  if (runs.some((r) => (r.error && !r.interrupted) || r.crashed) || runs.some((r) => r.error?.startsWith('roles did not stop'))) return 1;
   if (runs.some((r) => r.forbidden.length > 0)) return 3;
   if (interrupted || runs.some((r) => r.interrupted)) return runs.some((r) => r.error) ? 1 : 130;
   return 0;

@@ -1,6 +1,7 @@
 // Loads one patch file on any thread: reads it, hashes it (SHA-256), imports it (.js/.mjs/.cjs by
 // dynamic import, .ts/.mts/.cts through jiti, no build step). No pagestorm imports: workers use it too.
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -68,7 +69,14 @@ function describeImportError(e: unknown, path: string): string {
   if (!(e instanceof Error)) return String(e);
   const stack = e.stack ?? '';
   const at = stack.split('\n').map((l) => l.match(new RegExp(`${escape(path)}(?:\\?[^:]*)?:(\\d+)`))).find(Boolean);
-  return `${e.name}: ${e.message}${at ? ` (line ${at[1]})` : ''}`;
+  const line = at?.[1] ?? (e instanceof SyntaxError && JS.has(extname(path)) ? syntaxErrorLine(path) : undefined);
+  return `${e.name}: ${e.message}${line ? ` (line ${line})` : ''}`;
+}
+
+/** Node 20's ESM loader leaves the line out of a SyntaxError; `node --check` prints it (only on this error path). */
+function syntaxErrorLine(path: string): string | undefined {
+  const r = spawnSync(process.execPath, ['--check', path], { encoding: 'utf8', timeout: 10_000 });
+  return r.stderr?.match(new RegExp(`${escape(path)}:(\\d+)`))?.[1];
 }
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
