@@ -74,3 +74,14 @@ test('a hook that throws in a worker ends the run: exit 1, the worker stack on s
   assert.equal(doc.interrupted, true);
   assert.equal(doc.patches[0].path, p);
 });
+
+test('a patch that fails to load only in a worker ends the run before the start barrier: exit 1 naming the file', () => {
+  const p = file('worker-only.mjs', `import { isMainThread } from 'node:worker_threads';\nif (!isMainThread) throw new Error('only in workers');\n${variant(`${good}, hooks: { ${okHook} }`)}`);
+  const out = join(dir, 'worker-only.json');
+  const r = cli('run', 'migration-entry-wait', '--variant', 'x', '--patch', p, '--faulters', '1', '--duration', '5', '--out', out);
+  assert.equal(r.status, 1, `stdout ${r.stdout} stderr ${r.stderr}`);
+  assert.match(r.stderr, /crashed:\n.*worker-only\.mjs: failed to load: Error: only in workers/);
+  const doc = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(doc.durationS < 1, true, 'nothing was measured');
+  assert.match(doc.error, /worker-only\.mjs: failed to load/);
+});
