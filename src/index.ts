@@ -11,6 +11,7 @@ export { definePatch } from './patch/define.js';
 export type { Patch, PatchVariant, PatchExtension, PatchScenario, PatchMetrics, PatchRole } from './patch/define.js';
 export { HOOKS, HOOK_NAMES, RETRY_STOP, RETRY_TRY, RETRY_FORCE } from './shared/mm/hooks.js';
 export type { KernelHooks, HookName, HookSeam } from './shared/mm/hooks.js';
+export type { OfflineSteps, OfflineRound } from './shared/mm/memory-hotplug.js';
 export * from './patch/kernel.js';
 export { mainlineRetry, MIGRATE_PASSES } from './shared/mm/migrate.js';
 export { expectedPageRefs, SUCCESS, EAGAIN, EBUSY, ENOMEM } from './shared/mm/move-mapping.js';

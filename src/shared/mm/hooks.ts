@@ -1,6 +1,7 @@
 // The seams a variant may replace: one entry per kernel step the model already chooses once per
 // task. A patch's hooks take the task first, then exactly the seam's own arguments.
 import type { Task } from '../task.js';
+import type { OfflineRound, OfflineSteps } from './memory-hotplug.js';
 
 /** migrateRetry's answers: stop retrying, try the page again, or try with force (lock_page may sleep). */
 export const RETRY_STOP = 0;
@@ -22,6 +23,11 @@ export interface KernelHooks {
   splitTail(task: Task, head: number, tail: number): void;
   /** free_unref_page(): where a page goes when put_page() drops its last reference. */
   freePage(task: Task, pfn: number): void;
+  /**
+   * __offline_pages()' loop, after the range is isolated: scan, migrate, check (and drain) until the
+   * check passes (return true) or signal(round.iterations++) says stop (return false).
+   */
+  offlineLoop(task: Task, steps: OfflineSteps, start: number, end: number, round: OfflineRound, signal: (iterations: number) => boolean): boolean;
 }
 
 export type HookName = keyof KernelHooks;
@@ -45,6 +51,7 @@ export const HOOKS: Record<HookName, HookSeam> = {
   reclaimUnlock: { params: ['task', 'pfn'], seam: 'shrink_page_list() release after __remove_mapping() (shared/mm/vmscan.ts)', replaces: 'reclaimer unlock: nonatomic-clear | unlock-page', roles: ['reclaimer'] },
   splitTail: { params: ['task', 'head', 'tail'], seam: '__split_huge_page_tail() (shared/mm/huge-memory.ts)', replaces: 'thp-splitter order: unfreeze-then-clear-head | clear-head-then-unfreeze', roles: ['thp-splitter'] },
   freePage: { params: ['task', 'pfn'], seam: 'free_unref_page() (shared/task.ts free hook)', replaces: "the zone allocator's pcp/buddy free", roles: ['*'] },
+  offlineLoop: { params: ['task', 'steps', 'start', 'end', 'round', 'signal'], seam: '__offline_pages() loop (shared/mm/memory-hotplug.ts)', replaces: 'offliner loop: drain-every-iter | no-redrain | drain-again | pcp-disable', roles: ['offliner'] },
 };
 
 export const HOOK_NAMES = Object.keys(HOOKS) as HookName[];
