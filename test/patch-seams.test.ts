@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { definePatch, runScenario, RETRY_STOP, RETRY_TRY, DEFAULT_MEM, PAGE_WORDS, PF_REF, type KernelHooks } from 'pagestorm';
@@ -77,4 +78,16 @@ test('offlineLoop and migrateRetry hooks from a patch file run in the workers of
   assert.ok(one.counters.migratePages > 50);
   for (let k = 2; k <= 10; k++) assert.equal(one.counters[`eagain${k}`], 0, `no pass ${k}`);
   assert.ok(one.counters.migrateAttempts <= one.counters.migratePages, 'one attempt per page at most');
+});
+
+test('a patch variant is graded like a built-in: a known-buggy hook that forgets put_page() is caught (exit 3)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pagestorm-seams-'));
+  const file = join(dir, 'leak.mjs');
+  writeFileSync(file, `export default { extend: [{ scenario: 'migration-entry-wait', variants: [{ name: 'leaky', base: 'put-and-wait', knownBuggy: true,
+  kernel: 'control: __migration_entry_wait() without its put_page()', description: 'leaks the reference it took', hooks: { migrationEntryWait(task, pfn, t0) { return -1; } } }] }] };\n`);
+  const r = spawnSync(process.execPath, [new URL('../src/cli.js', import.meta.url).pathname, 'run', 'migration-entry-wait', '--patch', file, '--variant', 'leaky', '--faulters', '1', '--duration', '0.5', '--warmup', '0.1', '--json'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 3, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.knownBuggy, true);
+  assert.match(doc.forbidden.find((f: { kind: string }) => f.kind === 'invariant')?.detail ?? '', /refcount \d+, holders 1/);
 });
