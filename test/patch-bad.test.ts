@@ -85,3 +85,9 @@ test('a patch that fails to load only in a worker ends the run before the start 
   assert.equal(doc.durationS < 1, true, 'nothing was measured');
   assert.match(doc.error, /worker-only\.mjs: failed to load/);
 });
+
+test('a .ts patch with a syntax error names the file and the line (jiti)', () => {
+  const r = cli('list', '--patch', file('syntax.ts', 'const x: number = ;\nexport default {};\n'));
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /syntax\.ts: failed to load: .*Unexpected token.*\(line 1\)/);
+});

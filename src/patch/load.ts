@@ -70,7 +70,7 @@ function describeImportError(e: unknown, path: string): string {
   const stack = e.stack ?? '';
   const at = stack.split('\n').map((l) => l.match(new RegExp(`${escape(path)}(?:\\?[^:]*)?:(\\d+)`))).find(Boolean);
   const line = at?.[1] ?? (e instanceof SyntaxError && JS.has(extname(path)) ? syntaxErrorLine(path) : undefined);
-  return `${e.name}: ${e.message}${line ? ` (line ${line})` : ''}`;
+  return `${e.name}: ${e.message.replace(/\s+/g, ' ').trim()}${line ? ` (line ${line})` : ''}`; // jiti's messages span lines
 }
 
 /** Node 20's ESM loader leaves the line out of a SyntaxError; `node --check` prints it (only on this error path). */

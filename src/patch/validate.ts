@@ -22,7 +22,7 @@ const TOP_KEYS = ['name', 'counters', 'extend', 'scenarios', 'roles'];
 const EXT_KEYS = ['scenario', 'variants', 'histograms', 'rates', 'derived', 'better'];
 const VARIANT_KEYS = ['name', 'kernel', 'description', 'knownBuggy', 'base', 'hooks'];
 const SCENARIO_FUNCS = ['memConfig', 'setup', 'roles', 'checkQuiescent', 'rates'];
-const NAME = /^[A-Za-z][\w.-]*$/;
+const NAME = /^[A-Za-z][\w.+-]*$/; // as the built-in names (e.g. unlock-page+put-and-wait); never a comma
 
 const isObj = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const str = (x: unknown): string => JSON.stringify(x) ?? String(x);
