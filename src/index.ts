@@ -1,10 +1,9 @@
 // pagestorm as a library: run and compare scenario variants (built-in or from patch files), list
 // them, and the types and kernel-model functions a patch file uses. `import { ... } from 'pagestorm'`.
-import { runOnce, type RunOptions } from './run/run-once.js';
-import { compareRuns, metricsFor, primaryMetricOf, type CompareSpec } from './run/compare-runs.js';
-import { InputError, parseScenarioArgs } from './run/params.js';
-import { loadRegistry, type Registry } from './patch/registry.js';
-import type { Params, ParamValue, Scenario, VariantSpec } from './scenarios/types.js';
+// The runner is loaded on the first runScenario/compare/listScenarios call (src/library.ts): a patch
+// file importing this module in every worker thread loads only the kernel model it calls.
+import type { CompareOptions, RunScenarioOptions, ScenarioInfo } from './library.js';
+import type { Registry } from './patch/registry.js';
 import type { CompareResult, RunResult } from './report/schema.js';
 
 export { definePatch } from './patch/define.js';
@@ -22,7 +21,8 @@ export { isMigrationEntry, isPresent, pteCell, ptlOf } from './shared/pagetable.
 export { DEFAULT_MEM, PAGE_WORDS, PF_REF, PF_FLAGS, PF_MAPCOUNT, PF_MAPPING, PF_INDEX, PF_HEAD, ptePfn } from './shared/layout.js';
 export { bootMappedPages, checkMappedPages, framesFor } from './scenarios/mapped-pages.js';
 export { costParams, costModelFrom, sleepParams, waitOptionsFrom } from './scenarios/common-params.js';
-export { InputError, loadRegistry };
+export { InputError } from './run/params.js';
+export type { LibraryOptions, RunScenarioOptions, CompareOptions, ScenarioInfo } from './library.js';
 export type { Registry };
 export type { Task, TaskOptions } from './shared/task.js';
 export type { Mem } from './shared/memory.js';
@@ -31,86 +31,24 @@ export type { RoleContext, RoleResult } from './workers/context.js';
 export type { Scenario, VariantSpec, RoleSpec, ParamSpec, Params, ParamValue, Proportion, Violation, PatchRecord } from './scenarios/types.js';
 export type { RunResult, CompareResult, HistogramSummary, RateReport, ForbiddenReport } from './report/schema.js';
 
-/** Options every library call shares. */
-export interface LibraryOptions {
-  /** Patch files to load (validated first; a bad one throws InputError naming the file and the problem). */
-  patches?: string[];
-  /** Scenario parameters by key or flag (e.g. { faulters: 4, backing: 'file' }); the rest keep their defaults. */
-  params?: Record<string, ParamValue>;
-  /** Measured seconds per run (default 1), warm-up seconds (default 0.2), seed (default 1). */
-  durationS?: number;
-  warmupS?: number;
-  seed?: number;
-  signal?: AbortSignal;
-}
-
-export interface RunScenarioOptions extends LibraryOptions, Pick<RunOptions, 'stopOnForbidden' | 'onForbidden'> {
-  variant: string;
-}
+const library = () => import('./library.js');
 
 /** One run of one variant. Resolves with the result document (error/crashed set if a role threw). */
 export async function runScenario(scenario: string, o: RunScenarioOptions): Promise<RunResult> {
-  const reg = await loadRegistry(o.patches ?? []);
-  const sc = scenarioOf(reg, scenario);
-  variantOf(sc, o.variant);
-  const { variant: _v, patches: _p, params: _q, durationS, warmupS, seed, ...rest } = o;
-  return runOnce(sc, o.variant, paramsOf(sc, o.params), { durationS: durationS ?? 1, warmupS: warmupS ?? 0.2, seed: seed ?? 1, ...rest });
-}
-
-export interface CompareOptions extends LibraryOptions, CompareSpec {
-  /** [before, after]: the two variants, run in ABBA blocks. */
-  variants: [string, string];
-  /** ABBA blocks (each variant runs this many times; default 6). */
-  repeat?: number;
+  return (await library()).runScenario(scenario, o);
 }
 
 /** Two variants in ABBA blocks, compared with the run as the unit (the same report as `pagestorm compare --json`). */
 export async function compare(scenario: string, o: CompareOptions): Promise<CompareResult> {
-  const reg = await loadRegistry(o.patches ?? []);
-  const sc = scenarioOf(reg, scenario);
-  const [a, b] = o.variants.map((v) => variantOf(sc, v));
-  const { variants: _v, patches: _p, params: _q, repeat, durationS, warmupS, seed, ...rest } = o;
-  return compareRuns(sc, a, b, paramsOf(sc, o.params), repeat ?? 6, { durationS: durationS ?? 1, warmupS: warmupS ?? 0.2, seed: seed ?? 1, ...rest });
-}
-
-export interface ScenarioInfo {
-  name: string;
-  title: string;
-  description: string;
-  variants: VariantSpec[];
-  params: { key: string; flag: string; kind: string; default: ParamValue; description: string }[];
-  histograms: Scenario['histograms'];
-  primary: string;
-  metrics: string[];
+  return (await library()).compare(scenario, o);
 }
 
 /** Every scenario with its variants (patch variants carry `patch`, the file, and `base`). */
 export async function listScenarios(o: { patches?: string[] } = {}): Promise<ScenarioInfo[]> {
-  const reg = await loadRegistry(o.patches ?? []);
-  return reg.scenarios.map((s) => ({
-    name: s.name, title: s.title, description: s.description, variants: s.variants.map((v) => ({ ...v })),
-    params: s.params.map(({ key, flag, kind, default: d, description }) => ({ key, flag, kind, default: d, description })),
-    histograms: s.histograms, primary: primaryMetricOf(s), metrics: metricsFor(s).map((m) => m.name),
-  }));
+  return (await library()).listScenarios(o);
 }
 
-function scenarioOf(reg: Registry, name: string): Scenario {
-  const sc = reg.find(name);
-  if (!sc) throw new InputError(`unknown scenario ${JSON.stringify(name)}; known: ${reg.scenarios.map((s) => s.name).join(', ')}`);
-  return sc;
-}
-
-function variantOf(sc: Scenario, v: string): string {
-  if (!sc.variants.some((x) => x.name === v)) throw new InputError(`unknown variant ${JSON.stringify(v)} for ${sc.name}; known: ${sc.variants.map((x) => x.name).join(', ')}`);
-  return v;
-}
-
-/** Parameters by key or flag, parsed and checked exactly as the command line does. */
-function paramsOf(sc: Scenario, given: Record<string, ParamValue> = {}): Params {
-  const words = Object.entries(given).flatMap(([k, v]) => {
-    const spec = sc.params.find((p) => p.key === k || p.flag === k);
-    if (!spec) throw new InputError(`unknown parameter ${JSON.stringify(k)} for scenario ${sc.name}; known: ${sc.params.map((p) => p.key).join(', ')}`);
-    return [`--${spec.flag}`, String(v)];
-  });
-  return parseScenarioArgs(sc, words);
+/** The built-in scenarios plus these patch files, validated (InputError naming each file and problem). */
+export async function loadRegistry(files: readonly string[]): Promise<Registry> {
+  return (await library()).loadRegistry(files);
 }
