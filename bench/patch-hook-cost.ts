@@ -3,7 +3,8 @@
 // a migration entry whose page is unlocked (get, queue, test, dequeue, put; no sleep), batched, the
 // two variants alternating inside each round; (2) whole runs of migration-entry-wait alternating
 // built-in / patch, each in a fresh pool with the patch loaded in both, throughput per run.
-// Median of rounds, and the median of the per-round ratios (patch / built-in; target <= 1.05).
+// Median of rounds, and the median of the per-round ratios: ns per call hook / built-in (target <= 1.05);
+// throughput hook / built-in (target >= 0.95).
 // `node dist/bench/patch-hook-cost.js [--quick] [--json]`.
 import os from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -25,7 +26,7 @@ const PATCH = fileURLToPath(new URL('../../bench/patches/put-and-wait-copy.mjs',
 const med = (xs: number[]): number => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[n >> 1] : (s[n / 2 - 1] + s[n / 2]) / 2; };
 
 /** ns per migrationEntryWait() call on one thread, built-in vs hook, rounds x batch. */
-async function seamCost(rounds: number, batch: number): Promise<{ builtinNs: number; hookNs: number; ratio: number; rounds: number[] }> {
+async function seamCost(rounds: number, batch: number): Promise<{ builtinNs: number; hookNs: number; ratio: number; minBuiltinNs: number; minHookNs: number; minRatio: number; rounds: number[] }> {
   const patch = (await loadPatchFile(PATCH)).value as Patch;
   const hooks: Partial<KernelHooks> = patch.extend![0].variants![0].hooks!;
   const p = { ...defaultParams(sc), faulters: 1, seed: 1 };
@@ -48,7 +49,9 @@ async function seamCost(rounds: number, batch: number): Promise<{ builtinNs: num
     const [x, y] = k % 2 ? [time(hooked), time(builtIn)].reverse() : [time(builtIn), time(hooked)];
     a.push(x); b.push(y); r.push(y / x);
   }
-  return { builtinNs: med(a), hookNs: med(b), ratio: med(r), rounds: r };
+  // The fastest round of each is the least disturbed by other load (as cost.ts calibrates).
+  const minA = Math.min(...a), minB = Math.min(...b);
+  return { builtinNs: med(a), hookNs: med(b), ratio: med(r), minBuiltinNs: minA, minHookNs: minB, minRatio: minB / minA, rounds: r };
 }
 
 interface Throughput { touchesPerS: number; migrationsPerS: number; waitsPerS: number; cpuShare: number }
@@ -79,13 +82,13 @@ async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const json = process.argv.includes('--json');
   const load = os.loadavg();
-  const seam = await seamCost(quick ? 5 : 15, quick ? 100_000 : 1_000_000);
+  const seam = await seamCost(quick ? 5 : 41, quick ? 100_000 : 200_000);
   const runs = await runCost(quick ? 2 : 8, quick ? 1 : 3);
   const doc = { env: { cpuModel: os.cpus()[0]?.model, cores: os.availableParallelism(), node: process.version, date: new Date().toISOString(), loadavgBefore: load, loadavgAfter: os.loadavg() }, quick, seam, runs };
   if (json) { console.log(JSON.stringify(doc, null, 2)); return; }
   const f = (x: number, d = 3): string => x.toFixed(d);
-  console.log(`seam alone (one thread, ${quick ? 5 : 15} rounds): built-in ${f(seam.builtinNs, 1)} ns/call, hook ${f(seam.hookNs, 1)} ns/call, median ratio ${f(seam.ratio)} (target <= 1.05)`);
-  console.log(`whole runs (${runs.perRound.length} rounds, faulters 1, migrators 1), median built-in vs hook, median per-round ratio:`);
+  console.log(`seam alone (one thread, ${seam.rounds.length} rounds): median built-in ${f(seam.builtinNs, 1)} ns/call, hook ${f(seam.hookNs, 1)} ns/call, median per-round ratio ${f(seam.ratio)} (target <= 1.05); fastest rounds ${f(seam.minBuiltinNs, 1)} vs ${f(seam.minHookNs, 1)} ns, ratio ${f(seam.minRatio)}`);
+  console.log(`whole runs (${runs.perRound.length} rounds, faulters 1, migrators 1), median built-in vs hook, median per-round throughput ratio hook / built-in (>= 0.95 meets the target):`);
   for (const k of ['touchesPerS', 'migrationsPerS', 'waitsPerS'] as const) console.log(`  ${k.padEnd(15)} ${f(runs.builtin[k], 0).padStart(10)} ${f(runs.hook[k], 0).padStart(10)}   ratio ${f(runs.ratios[k])}`);
   console.log(`  cpuShare ${f(runs.builtin.cpuShare, 2)} / ${f(runs.hook.cpuShare, 2)}; load average before ${load.map((x) => x.toFixed(2)).join(' ')}, after ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} on ${os.availableParallelism()} cores`);
 }
