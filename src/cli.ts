@@ -11,6 +11,7 @@ import { soakAction } from './cli/soak-action.js';
 import { OutputPathError } from './run/results-file.js';
 import { showcaseAction } from './cli/showcase.js';
 import { benchAction } from './cli/bench-action.js';
+import { loadCliPatches, patchOption } from './cli/patches.js';
 
 export const EXIT = { ok: 0, error: 1, badInput: 2, forbidden: 3, interrupted: 130 } as const;
 
@@ -42,7 +43,7 @@ const nonNegative = (name: string) => (v: string): number => {
 
 /** Options every measuring command shares. */
 function common(cmd: Command, duration: number): Command {
-  return cmd
+  return patchOption(cmd)
     .addOption(new Option('--duration <s>', 'measured seconds per run').argParser(positive('--duration')).default(duration))
     .addOption(new Option('--warmup <s>', 'warm-up seconds, excluded from the figures').argParser(nonNegative('--warmup')).default(0.5))
     .addOption(new Option('--seed <n>', 'seed for the perturbation hook (run i of a compare uses seed + i)').argParser(seedOf).default(1))
@@ -59,12 +60,13 @@ export function makeProgram(io: Io): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err });
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .hook('preAction', loadCliPatches);
   const scenarioNames = SCENARIOS.map((s) => s.name).join(', ');
 
-  program.command('list').description('scenarios, their variants and parameters with defaults')
+  patchOption(program.command('list').description('scenarios, their variants and parameters with defaults')
     .argument('[scenario]', `one of: ${scenarioNames}`)
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON'))
     .action((name: string | undefined, opts) => listAction(io, name, opts));
 
   common(program.command('run').description('run one variant of a scenario; scenario parameters go as --flag value (see list)'), 5)

@@ -3,7 +3,7 @@ import { checkOutputPath, writeFileAtomic, writeJsonAtomic } from '../run/result
 import { runOnce } from '../run/run-once.js';
 import { compareRuns, FIRST_LOOK, metricsFor, primaryMetricOf, type CompareResult } from '../run/compare-runs.js';
 import { InputError, parseScenarioArgs } from '../run/params.js';
-import { findScenario, SCENARIOS } from '../scenarios/index.js';
+import { cliRegistry } from './patches.js';
 import type { Scenario } from '../scenarios/types.js';
 import type { RunResult } from '../report/schema.js';
 import { renderRunText } from '../report/run-text.js';
@@ -32,8 +32,9 @@ export function checkOutputs(opts: { out?: string; html?: string; log?: string }
 }
 
 export function scenarioOrThrow(name: string): Scenario {
-  const sc = findScenario(name);
-  if (!sc) throw new InputError(`unknown scenario ${JSON.stringify(name)}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  const reg = cliRegistry(); // the built-ins plus --patch files
+  const sc = reg.find(name);
+  if (!sc) throw new InputError(`unknown scenario ${JSON.stringify(name)}; known: ${reg.scenarios.map((s) => s.name).join(', ')}`);
   return sc;
 }
 
@@ -46,14 +47,14 @@ export function variantOrThrow(sc: Scenario, v: string): string {
 
 /** The exit code a set of runs earns: 1 error, 3 forbidden outcome, 130 interrupted, else 0. */
 export function exitCodeFor(runs: RunResult[], interrupted: boolean): number {
-  if (runs.some((r) => r.error && !r.interrupted) || runs.some((r) => r.error?.startsWith('roles did not stop'))) return 1;
+  if (runs.some((r) => (r.error && !r.interrupted) || r.crashed) || runs.some((r) => r.error?.startsWith('roles did not stop'))) return 1;
   if (runs.some((r) => r.forbidden.length > 0)) return 3;
   if (interrupted || runs.some((r) => r.interrupted)) return runs.some((r) => r.error) ? 1 : 130;
   return 0;
 }
 
 export function listAction(io: Io, name: string | undefined, opts: { json?: boolean }): void {
-  const list = name ? [scenarioOrThrow(name)] : SCENARIOS;
+  const list = name ? [scenarioOrThrow(name)] : cliRegistry().scenarios;
   if (opts.json) {
     io.out(`${JSON.stringify(list.map((s) => ({
       name: s.name, title: s.title, seeds: s.seeds, description: s.description, variants: s.variants, primary: primaryMetricOf(s), metrics: metricsFor(s).map((m) => m.name),
@@ -64,7 +65,7 @@ export function listAction(io: Io, name: string | undefined, opts: { json?: bool
   }
   for (const s of list) {
     io.out(`${s.name}: ${s.title}\n  seeds: ${s.seeds.join(', ')}\n  ${s.description}\n  primary metric (compare): ${primaryMetricOf(s)}\n\n  variants:\n`);
-    for (const v of s.variants) io.out(`    ${v.name}${v.knownBuggy ? '  [known-buggy control]' : ''}\n      ${v.kernel}: ${v.description}\n`);
+    for (const v of s.variants) io.out(`    ${v.name}${v.knownBuggy ? '  [known-buggy control]' : ''}${v.patch ? `  [patch ${v.patch}${v.base ? `, on ${v.base}` : ''}]` : ''}\n      ${v.kernel}: ${v.description}\n`);
     io.out('\n');
     const rows = s.params.map((p) => [`--${p.flag}`, String(p.default) + (p.unit ? ` ${p.unit}` : ''), p.kind === 'choice' ? (p.choices ?? []).join('|') : p.kind, p.description + (p.source ? ` (default: ${p.source})` : '')]);
     io.out(`${formatTable(['parameter', 'default', 'kind', 'meaning'], rows, { align: ['l', 'r', 'l', 'l'] }).replace(/^/gm, '    ')}\n\n`);
@@ -90,6 +91,7 @@ export async function runAction(io: Io, name: string, opts: MeasureOpts & { vari
   }));
   if (io.interactive && !opts.json) io.err('\n');
   emit(io, opts, r, renderRunText(r), () => renderHtmlReport(runReportDoc(r)));
+  if (r.crashed) io.err(`role ${r.crashed.role} (task ${r.crashed.tid}) crashed:\n${r.crashed.stack}\n`); // e.g. a patch hook that threw
   io.exitCode = exitCodeFor([r], r.interrupted);
 }
 

@@ -66,6 +66,10 @@ export interface RunResult {
   error?: string;
   /** The role that crashed, with its stack, when one did. */
   crashed?: { role: string; tid: number; stack: string };
+  /** The kernel commit or version the variant models (its VariantSpec.kernel). */
+  kernel?: string;
+  /** The patch files (--patch) loaded for the run, with their SHA-256. */
+  patches?: { path: string; sha256: string }[];
 }
 
 export interface SequentialReport {

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createMemory, type Mem } from '../shared/memory.js';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { C_BARRIER, C_GO, C_INTERVAL, C_MEASURE, C_STOP, FORBIDDEN_KINDS, LINE, WAIT_TABLE_SIZE, WQ_MAX_HOLD } from '../shared/layout.js';
-import { STAT_NAMES, markMeasureStart } from '../shared/stats.js';
+import { markMeasureStart } from '../shared/stats.js';
 import { forbiddenTotal, readForbidden, recordForbidden } from '../shared/forbidden.js';
 import { makeLostWakeupWatchdog } from '../shared/watchdog.js';
 import { setRunEpoch } from '../shared/clock.js';
@@ -60,7 +60,7 @@ export interface IntervalReport {
 }
 
 const delta = (a: Record<string, number>, b: Record<string, number>): Record<string, number> =>
-  Object.fromEntries(STAT_NAMES.map((n) => [n, b[n] - a[n]]));
+  Object.fromEntries(Object.keys(b).map((n) => [n, b[n] - (a[n] ?? 0)])); // built-in and patch counters
 
 export async function runOnce(sc: Scenario, variant: string, params: Params, o: RunOptions): Promise<RunResult> {
   const v = sc.variants.find((x) => x.name === variant);
@@ -99,7 +99,7 @@ async function runWithPool(
   const results: (RoleResult | undefined)[] = new Array(roles.length);
   const intervalMsgs: IntervalMessage[] = [];
   const ports: MessagePort[] = [];
-  const folder = makeStatFolder(m);
+  const folder = makeStatFolder(m, sc.counters);
   const hists = makeHistogramTotals();
   const units = Object.fromEntries(Object.entries(sc.histograms).map(([k, h]) => [k, h.unit]));
   const proc = makeProcessMonitor();
@@ -114,7 +114,7 @@ async function runWithPool(
 
   async function measureAndJoin(): Promise<RunResult> {
   const runs = roles.map((r, tid) => {
-    const payload: RolePayload = { sab: m.sab, mem: m.L.cfg, tid, role: r.role, config: r.config, task: r.task ?? {}, epochMs, histograms: histNames };
+    const payload: RolePayload = { sab: m.sab, mem: m.L.cfg, tid, role: r.role, config: r.config, task: r.task ?? {}, epochMs, histograms: histNames, ...(r.patch ? { patch: r.patch } : {}) };
     let transferList: MessagePort[] | undefined;
     if (intervalS) {
       const ch = new MessageChannel();
@@ -242,7 +242,8 @@ async function runWithPool(
     emitIntervals(true);
     for (const port of ports) port.close();
   }
-  const quiescence = allStopped ? { checked: true, violations: sc.checkQuiescent(m, p, variant) } : { checked: false, violations: [] };
+  // A role that threw left its operation half done (a reference or a lock held): nothing to check.
+  const quiescence = allStopped && !crashed ? { checked: true, violations: sc.checkQuiescent(m, p, variant) } : { checked: false, violations: [] };
   for (const q of quiescence.violations) {
     if ((FORBIDDEN_KINDS as readonly string[]).includes(q.kind)) recordForbidden(m, q.kind, -1, -1, -1, -1);
   }
@@ -267,6 +268,7 @@ async function runWithPool(
       forbidden: describeForbidden(m, q.violations, goMs).filter((f) => forbiddenFor(sc, variant, f.kind)),
       quiescence: q, cpuShare: share, threadCpuMs: (end?.done ?? []).map((r) => r.cpuMs), warnings: [...warnings], interrupted: complete ? interrupted : false,
       ...(error ? { error } : {}), ...(crashed ? { crashed } : {}),
+      kernel: sc.variants.find((x) => x.name === variant)?.kernel, ...(sc.patches?.length ? { patches: sc.patches.map((x) => ({ ...x })) } : {}),
     };
   }
   }

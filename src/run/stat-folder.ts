@@ -2,7 +2,7 @@
 // Int32 increment), and the main thread folds every word's signed 32-bit change into a JS number
 // (exact to 2^53) often enough that no word can move 2^31 between two folds (a role would need
 // ~10^8 events a second for 20 s; the runner folds every 20 ms).
-import { STAT_MARKED, STAT_NAMES, statRow, type StatName } from '../shared/stats.js';
+import { STAT_MARKED, STAT_NAMES, statRow } from '../shared/stats.js';
 import { STAT_WORDS_PER_TASK } from '../shared/layout.js';
 import type { Mem } from '../shared/memory.js';
 
@@ -12,14 +12,17 @@ export interface StatFolder {
   /** Call just before the measure word is raised: each role's measure-start copy lies within 2^31 of now. */
   startMeasure(): void;
   /** Every task's counters since the run began, summed by name (differences of two calls are exact). */
-  totals(): Record<StatName, number>;
+  totals(): Record<string, number>;
   /** Since each task copied its row at measure start (what a run reports), summed by name; a task that has not copied yet counts 0. */
-  measured(): Record<StatName, number>;
+  measured(): Record<string, number>;
 }
 
-export function makeStatFolder(m: Mem): StatFolder {
+/** extra: names of a patch's counters, in the words after the built-in ones (stats.ts PATCH_COUNTER_BASE). */
+export function makeStatFolder(m: Mem, extra: readonly string[] = []): StatFolder {
   const tasks = m.L.cfg.tasks;
-  const n = STAT_NAMES.length;
+  const names: readonly string[] = [...STAT_NAMES, ...extra];
+  const n = names.length;
+  if (n > STAT_MARKED) throw new RangeError(`${extra.length} patch counters do not fit in the ${STAT_MARKED - STAT_NAMES.length} spare counter words`);
   const w = m.w;
   const prev = new Int32Array(tasks * n);
   const acc = new Float64Array(tasks * n);
@@ -38,13 +41,13 @@ export function makeStatFolder(m: Mem): StatFolder {
       }
     }
   };
-  const sum = (f: (k: number, t: number, i: number) => number): Record<StatName, number> => {
+  const sum = (f: (k: number, t: number, i: number) => number): Record<string, number> => {
     fold();
-    const out = {} as Record<StatName, number>;
+    const out: Record<string, number> = {};
     for (let i = 0; i < n; i++) {
       let s = 0;
       for (let t = 0; t < tasks; t++) s += f(t * n + i, t, i);
-      out[STAT_NAMES[i]] = s;
+      out[names[i]] = s;
     }
     return out;
   };

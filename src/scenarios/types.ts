@@ -3,6 +3,7 @@
 import type { MemConfig } from '../shared/layout.js';
 import type { Mem } from '../shared/memory.js';
 import type { TaskOptions } from '../shared/task.js';
+import type { PatchManifest, PatchRecord } from '../shared/patch-manifest.js';
 
 export type ParamValue = number | string | boolean;
 export type Params = Record<string, ParamValue>;
@@ -30,7 +31,13 @@ export interface VariantSpec {
   kernel: string;
   /** A deliberately broken control: a detector must catch it. */
   knownBuggy?: boolean;
+  /** A patch variant: the file it came from (pagestorm list marks it). */
+  patch?: string;
+  /** A patch variant: the built-in variant whose switches it starts from (its hooks replace some of them). */
+  base?: string;
 }
+
+export type { PatchRecord };
 
 export interface RoleSpec {
   role: string;
@@ -38,6 +45,8 @@ export interface RoleSpec {
   task?: TaskOptions;
   /** The role calls ctx.parkIfAsked() at safe points, so the periodic audit waits for it (auditEveryMs). */
   parks?: boolean;
+  /** Patch files the role's worker loads before the start barrier, and the variant whose hooks it takes. */
+  patch?: PatchManifest;
 }
 
 export interface Violation {
@@ -81,6 +90,10 @@ export interface Scenario {
    * task row (tasks > roles) for its counters.
    */
   auditEveryMs?(p: Params): number;
+  /** Counters a patch added: named words after the built-in ones in each task's row (stats.ts PATCH_COUNTER_BASE). */
+  counters?: readonly string[];
+  /** The patch files loaded with this scenario: every role's worker loads them (and checks the hash) before the start barrier. */
+  patches?: readonly PatchRecord[];
   /** Whether a forbidden kind counts for a variant (default: every kind counts). */
   forbiddenFor?(variant: string, kind: string): boolean;
 }

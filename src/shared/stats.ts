@@ -35,6 +35,9 @@ export const STAT: Record<StatName, number> = Object.fromEntries(STAT_NAMES.map(
 /** The last word of a task's measure-start copy says the copy was made (the runner counts only marked rows). */
 export const STAT_MARKED = STAT_WORDS_PER_TASK - 1;
 if (STAT_NAMES.length > STAT_MARKED) throw new Error('too many stat counters for a task row');
+/** A patch's own counters live in the row's spare words, from here up to (not including) STAT_MARKED. */
+export const PATCH_COUNTER_BASE = STAT_NAMES.length;
+export const PATCH_COUNTER_WORDS = STAT_MARKED - PATCH_COUNTER_BASE;
 
 /** Base word of a task's counter row; add STAT.x to it. */
 export const statRow = (m: Mem, tid: number): number => m.L.stats + tid * STAT_WORDS_PER_TASK;
@@ -46,7 +49,7 @@ export const statRow = (m: Mem, tid: number): number => m.L.stats + tid * STAT_W
 export function markMeasureStart(m: Mem, tid: number): void {
   const row = statRow(m, tid);
   const base = m.L.statsBase + tid * STAT_WORDS_PER_TASK;
-  for (let i = 0; i < STAT_NAMES.length; i++) m.w[base + i] = m.w[row + i];
+  for (let i = 0; i < STAT_MARKED; i++) m.w[base + i] = m.w[row + i]; // built-in and patch counters
   Atomics.store(m.w, base + STAT_MARKED, 1);
 }
 

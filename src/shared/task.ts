@@ -8,6 +8,7 @@ import { DEFAULT_SLEEP, type SleepPolicy } from './sleep.js';
 import { makeDelay, type CostModel, type DelayFn } from './cost.js';
 import { makeAllocator, type Allocator } from './alloc/allocator.js';
 import { statRow } from './stats.js';
+import type { KernelHooks } from './mm/hooks.js';
 
 export interface TaskOptions {
   bookmark?: boolean;
@@ -23,6 +24,10 @@ export interface TaskOptions {
   cpu?: number;
   /** Allocator variants: brokenFree (FO4 control), isolateDrain (v5.8 true, v5.11 false). */
   allocator?: { brokenFree?: boolean; isolateDrain?: boolean };
+  /** A patch variant's hooks (set in the worker after loading the patch; functions are never cloned). */
+  hooks?: Partial<KernelHooks>;
+  /** A patch's counters: name -> word offset in the task's counter row (stats.ts PATCH_COUNTER_BASE + i). */
+  counters?: Record<string, number>;
 }
 
 export interface Task {
@@ -36,6 +41,12 @@ export interface Task {
   alloc: Allocator;
   /** Base of this task's counter row (stats.ts). */
   stats: number;
+  /** The patch variant's hooks, if any; each seam picks its hook once when it is built. */
+  hooks: Partial<KernelHooks>;
+  /** A patch's counters: name -> absolute word in m.w (bump with task.m.w[task.counters.x]++). */
+  counters: Record<string, number>;
+  /** Records a sample into a named histogram while measuring (a no-op outside a role). */
+  record(name: string, value: number): void;
 }
 
 export function makeTask(m: Mem, tid: number, o: TaskOptions = {}): Task {
@@ -43,7 +54,13 @@ export function makeTask(m: Mem, tid: number, o: TaskOptions = {}): Task {
   const cpu = o.cpu ?? tid % m.L.cfg.cpus;
   const delay = makeDelay(o.cost ?? { ns: {} }, o.seed ?? 1, tid);
   const alloc = makeAllocator(m, tid, cpu, { delay, ...o.allocator });
-  const pg = makePageOps(m, tid, o.freeHook ?? alloc.freePage);
+  const hooks = o.hooks ?? {};
+  const stats = statRow(m, tid);
+  const counters = Object.fromEntries(Object.entries(o.counters ?? {}).map(([k, off]) => [k, stats + off]));
+  // The task exists only once every part is built; the free hook and unlock hook reach it through this.
+  let self: Task | undefined;
+  const freeHook = hooks.freePage;
+  const pg = makePageOps(m, tid, freeHook ? (pfn) => freeHook(self!, pfn) : o.freeHook ?? alloc.freePage);
   const wq = makeWaitqueue(m, tid, {
     bookmark: o.bookmark ?? true,
     sleep: { ...DEFAULT_SLEEP, ...o.sleep },
@@ -51,5 +68,8 @@ export function makeTask(m: Mem, tid: number, o: TaskOptions = {}): Task {
     putPage: pg.putPage,
   });
   const lock = makePageLock(m, pg, wq, delay, o.unlock ?? 'unlock-page', tid, o.trackReleases ?? false);
-  return { m, tid, cpu, pg, wq, lock, delay, alloc, stats: statRow(m, tid) };
+  const unlockHook = hooks.unlockPage;
+  if (unlockHook) lock.unlockPage = (pfn) => unlockHook(self!, pfn);
+  self = { m, tid, cpu, pg, wq, lock, delay, alloc, stats, hooks, counters, record: () => {} };
+  return self;
 }

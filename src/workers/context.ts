@@ -9,6 +9,10 @@ import { C_BARRIER, C_GO, C_INTERVAL, C_MEASURE, C_PARKED, C_QUIESCE, C_STOP, ty
 import { setRunEpoch } from '../shared/clock.js';
 import { markMeasureStart } from '../shared/stats.js';
 import { makeTlb, type TlbOps } from '../shared/pagetable.js';
+import type { PatchManifest } from '../shared/patch-manifest.js';
+import type { PatchSide } from './patch-side.js';
+
+export type { PatchManifest };
 
 /** The task payload piscina hands a role (structured-cloned; the SAB is shared, not copied). */
 export interface RolePayload {
@@ -22,6 +26,8 @@ export interface RolePayload {
   histograms: string[];
   /** Soak: interval histograms go back through this port when C_INTERVAL moves. */
   port?: MessagePort;
+  /** --patch: the files to load (hash checked) before the start barrier, and the variant whose hooks to use. */
+  patch?: PatchManifest;
 }
 
 /** What a role posts at each soak interval boundary. */
@@ -58,11 +64,11 @@ export interface RoleContext {
 
 let wasmReady = false;
 
-export function makeRoleContext(p: RolePayload): RoleContext {
+export function makeRoleContext(p: RolePayload, patch?: PatchSide): RoleContext {
   if (!wasmReady) { hdr.initWebAssemblySync(); wasmReady = true; }
   setRunEpoch(p.epochMs);
   const m = attachMemory(p.sab, p.mem);
-  const t = makeTask(m, p.tid, p.task);
+  const t = makeTask(m, p.tid, patch ? { ...p.task, hooks: patch.hooks, counters: patch.counters } : p.task);
   const tlb = makeTlb(m, t.cpu);
   const w = m.w;
   const c = m.L.control;
@@ -83,11 +89,13 @@ export function makeRoleContext(p: RolePayload): RoleContext {
     port.postMessage(msg);
     interval = now;
   };
+  const record = (name: string, ns: number): void => {
+    if (measuring) hists.get(name)?.recordValue(ns > 0 ? Math.round(ns) : 0);
+  };
+  t.record = record; // a patch's hooks record through the task
   return {
     m, t, tlb, config: p.config,
-    record(name, ns) {
-      if (measuring) hists.get(name)?.recordValue(ns > 0 ? Math.round(ns) : 0);
-    },
+    record,
     tick() {
       if (crashAt !== undefined && performance.now() >= crashAt) throw new Error(`injected crash of role ${p.role} (PAGESTORM_INJECT_CRASH)`);
       if (!measuring) {

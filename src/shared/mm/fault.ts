@@ -38,7 +38,10 @@ export function makeFault(t: Task, variant: WaitVariant): FaultOps {
     lock.putAndWaitOnPageLocked(p);
     out.holdNs = t.wq.lastDropPutNs() - t0;
   };
-  const wait = variant === 'wait-locked' ? waitLocked : putAndWait;
+  // A patch's hook (HOOKS.migrationEntryWait) stands in for the built-in choice.
+  const hook = t.hooks.migrationEntryWait;
+  const hooked = hook ? (p: number, t0: number): void => { out.holdNs = hook(t, p, t0); } : undefined;
+  const wait = hooked ?? (variant === 'wait-locked' ? waitLocked : putAndWait);
   return {
     migrationEntryWait(cell, ptl) {
       out.holdNs = -1;

@@ -71,7 +71,8 @@ export function makeHugeMemory(t: Task, tlb: TlbOps, order: TailOrder): HugeMemo
     pg.pageRefUnfreeze(tail, 1); // page_ref_unfreeze(page_tail, 1 + !PageAnon)
   };
 
-  const splitTail = order === 'unfreeze-then-clear-head' ? splitTailUnfreezeFirst : splitTailClearHeadFirst;
+  const hook = t.hooks.splitTail; // a patch's __split_huge_page_tail() (HOOKS.splitTail)
+  const splitTail = hook ? (head: number, tail: number): void => hook(t, head, tail) : order === 'unfreeze-then-clear-head' ? splitTailUnfreezeFirst : splitTailClearHeadFirst;
 
   // remap_page() (v4.19): every subpage's migration entries point back at that subpage.
   const remapPage = (x: Thp): void => {

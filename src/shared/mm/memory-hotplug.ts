@@ -67,6 +67,18 @@ export function frameWhere(t: Task, pfn: number): number {
 
 type Loop = (s: number, e: number, r: OfflineRound, signal: (i: number) => boolean) => boolean;
 
+/** The steps __offline_pages()' loop is made of, for a patch's offlineLoop hook (HOOKS.offlineLoop). */
+export interface OfflineSteps {
+  /** scan_movable_pages() (v5.7+): the first LRU page of [start, end), or -1. */
+  scanMovablePages(start: number, end: number): number;
+  /** do_migrate_range() (v5.8): isolate every in-use LRU page of [start, end) and migrate_pages() them. */
+  doMigrateRange(start: number, end: number, round: OfflineRound): void;
+  /** test_pages_isolated(MEMORY_OFFLINE): -1 when the range is all free (buddy), else the first frame that is not. */
+  testPagesIsolated(start: number, end: number, round: OfflineRound): number;
+  /** drain_all_pages(zone): every CPU's pcp lists back to the buddy lists. */
+  drainAllPages(): void;
+}
+
 export function makeMemoryHotplug(t: Task, tlb: TlbOps, o: OfflineOptions): MemoryHotplug {
   const { m, pg, alloc } = t;
   const w = m.w;
@@ -193,6 +205,10 @@ export function makeMemoryHotplug(t: Task, tlb: TlbOps, o: OfflineOptions): Memo
   };
   const shape = shapes[o.variant];
   if (!shape) throw new RangeError(`unknown offline variant '${o.variant}'`);
+  // A patch's loop (HOOKS.offlineLoop) keeps the variant's prologue and epilogue (isolate or pcp-disable).
+  const hook = t.hooks.offlineLoop;
+  const steps: OfflineSteps = { scanMovablePages, doMigrateRange, testPagesIsolated: check, drainAllPages: () => alloc.drainAllPages() };
+  const loop: Loop = hook ? (s, e, r, signal) => hook(t, steps, s, e, r, signal) : shape.loop;
 
   return {
     pcpPagesOf,
@@ -204,7 +220,7 @@ export function makeMemoryHotplug(t: Task, tlb: TlbOps, o: OfflineOptions): Memo
       onCheckFail = failCb;
       if (shape.begin(s, e) !== 0) return r; // -EBUSY: someone else isolated a block of the range
       o.afterIsolate?.();
-      r.ok = shape.loop(s, e, r, signal);
+      r.ok = loop(s, e, r, signal);
       if (r.ok) {
         alloc.offlineIsolatedPages(s, e);
         // A finished offline leaves every frame of the range offline, with no reference.

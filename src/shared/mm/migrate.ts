@@ -10,6 +10,7 @@ import type { Task } from '../task.js';
 import { removeMigrationPtes, tryToUnmapMigration } from './rmap.js';
 import { putbackLruPage } from './lru.js';
 import { EAGAIN, ENOMEM, SUCCESS, makeMoveMapping, type MoveMappingVariant } from './move-mapping.js';
+import { RETRY_FORCE, RETRY_STOP } from './hooks.js';
 
 export const MIGRATE_PASSES = 10; // the first try plus nine retries
 export const ALLOC_ORDERS = ['before-lock', 'after-lock'] as const;
@@ -38,6 +39,9 @@ export interface Migrator {
 
 const COPIED_FLAGS = PG_uptodate | PG_dirty | PG_active | PG_referenced;
 
+/** migrate_pages() retry policy (v4.19/v5.0): ten passes, MIGRATE_SYNC forcing the lock from the fourth (pass > 2). */
+export const mainlineRetry = (pass: number): number => (pass >= MIGRATE_PASSES ? RETRY_STOP : pass > 2 ? RETRY_FORCE : 1);
+
 export function makeMigrator(t: Task, tlb: TlbOps, o: MigrateOptions): Migrator {
   const { m, pg, lock, delay, alloc } = t;
   const w = m.w;
@@ -49,6 +53,8 @@ export function makeMigrator(t: Task, tlb: TlbOps, o: MigrateOptions): Migrator 
   const onHold = o.onSourceLockHold;
   const lockedAt = onHold ? nowNs : (): number => 0;
   const unlockSource = onHold ? (p: number, t0: number): void => { onHold(nowNs() - t0); lock.unlockPage(p); } : (p: number): void => lock.unlockPage(p);
+  const retryHook = t.hooks.migrateRetry; // a patch's retry policy (HOOKS.migrateRetry)
+  const retry = retryHook ? (pass: number, pending: number): number => retryHook(t, pass, pending) : mainlineRetry;
   let lockFailed = false; // the last attempt failed to get (or keep) the source lock: its allocation was for nothing
 
   const getNewPage = (): number => {
@@ -133,12 +139,17 @@ export function makeMigrator(t: Task, tlb: TlbOps, o: MigrateOptions): Migrator 
     migratePages(from) {
       const pending = from.slice();
       let succeeded = 0, failed = 0, attempts = 0;
-      for (let pass = 0; pass < MIGRATE_PASSES && pending.length > 0; pass++) {
+      let stop = false;
+      for (let pass = 0; !stop && pending.length > 0; pass++) {
+        const how = retry(pass, pending.length);
+        if (how === RETRY_STOP) break;
+        const force = how === RETRY_FORCE;
+        const eagainStat = STAT.eagain1 + Math.min(pass, MIGRATE_PASSES - 1); // a longer policy's late passes count in eagain10
         for (let i = 0; i < pending.length;) {
           attempts++;
-          const rc = unmapAndMove(pending[i], pass > 2);
-          if (rc === EAGAIN) { w[st + STAT.eagain1 + pass]++; i++; continue; }
-          if (rc === ENOMEM) { pass = MIGRATE_PASSES; break; } // abort the call; the rest is put back below
+          const rc = unmapAndMove(pending[i], force);
+          if (rc === EAGAIN) { w[st + eagainStat]++; i++; continue; }
+          if (rc === ENOMEM) { stop = true; break; } // abort the call; the rest is put back below
           pending.splice(i, 1);
           if (rc === SUCCESS) succeeded++;
           else failed++;

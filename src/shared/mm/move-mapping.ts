@@ -129,6 +129,7 @@ export function makeMoveMapping(t: Task, variant: MoveMappingVariant): MoveMappi
       });
     },
   };
-  const chosen = variants[variant];
+  const hook = t.hooks.moveMapping; // a patch's migrate_page_move_mapping() (HOOKS.moveMapping)
+  const chosen: MoveMapping = hook ? (o, n) => hook(t, o, n) : variants[variant];
   return (o, n) => { w[st + STAT.moveMappingCalls]++; return chosen(o, n); };
 }

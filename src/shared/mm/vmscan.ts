@@ -93,7 +93,8 @@ export function makeReclaim(t: Task, tlb: TlbOps, unlock: ReclaimUnlock, file: n
     noteRelease(m, p, t.tid, RELEASE_NONATOMIC_CLEAR, old);
   };
   // v5.0 (9a1ea439b16b reverts a978d6f52106): unlock_page(), which wakes whoever PG_waiters announces.
-  const release = unlock === 'nonatomic-clear' ? clearPageLocked : lock.unlockPage;
+  const hook = t.hooks.reclaimUnlock; // a patch's release (HOOKS.reclaimUnlock)
+  const release = hook ? (p: number): void => hook(t, p) : unlock === 'nonatomic-clear' ? clearPageLocked : lock.unlockPage;
 
   // keep_locked / keep (v4.19): every failure releases with unlock_page(), then putback_lru_page().
   const keepLocked = (p: number): boolean => {
