@@ -9,6 +9,8 @@ import type { RunResult } from '../report/schema.js';
 import { renderRunText } from '../report/run-text.js';
 import { comparisonCells, comparisonFootnotes, fmtP } from '../report/compare-text.js';
 import { formatTable } from '../report/table.js';
+import { formatComparisonTable } from '../report/compare-table.js';
+import { fitLines } from '../report/wrap.js';
 import { renderHtmlReport } from '../report/html.js';
 import { compareReportDoc, runReportDoc } from '../report/run-html.js';
 import { withInterrupt, type Io } from './io.js';
@@ -102,14 +104,14 @@ function metricNames(sc: Scenario, flag: string, list: string): string[] {
   return names;
 }
 
-/** The text report of a compare: the table, its footnotes, the sequential looks, forbidden outcomes and warnings. */
-export function renderCompareText(sc: Scenario, res: CompareResult): string {
+/** The text report of a compare, fitted to width: the table, its footnotes, the sequential looks, forbidden outcomes and warnings. */
+export function renderCompareText(sc: Scenario, res: CompareResult, width = Infinity): string {
   const [la, lb] = res.labels;
   const head = res.sequential
     ? `${sc.name}: A = ${la}, B = ${lb}; sequential, ${res.repeat} of at most ${res.sequential.maxRepeat} ABBA blocks (stopped: ${res.sequential.stoppedBy})`
     : `${sc.name}: A = ${la}, B = ${lb}; ${res.repeat} ABBA block(s), ${res.order.join(' ')}`;
   const t = comparisonCells(res, [la, lb]);
-  const out = [head, '', formatTable(t.headers, t.rows, { align: t.align }), '', ...comparisonFootnotes(res)];
+  const out = [head, '', formatComparisonTable(t, width), '', ...comparisonFootnotes(res)];
   if (res.sequential) {
     out.push('', `looks (${res.sequential.spending}, α = ${res.alpha}):`);
     for (const l of res.sequential.looks) out.push(`  block ${l.block}: p ${fmtP(l.p)}, |z| ${l.z === null ? '–' : l.z.toFixed(2)} vs bound ${l.bound.toFixed(2)} (nominal α ${fmtP(l.nominalAlpha)})${l.crossed ? ' CROSSED' : ''}`);
@@ -119,7 +121,7 @@ export function renderCompareText(sc: Scenario, res: CompareResult): string {
   out.push('', forbidden.length ? forbidden.map((f) => `FORBIDDEN ${f}`).join('\n') : 'forbidden outcomes: none');
   for (const w of res.warnings) out.push(`warning: ${w}`);
   out.push(...all.flatMap((r) => r.warnings.map((w) => `warning (${r.variant}): ${w}`)).slice(0, 6));
-  return out.join('\n');
+  return fitLines(out.join('\n'), width);
 }
 
 export async function compareAction(io: Io, name: string, opts: CompareOpts, words: string[]): Promise<void> {
