@@ -18,7 +18,7 @@ test('list names every scenario with its variants and parameter defaults', () =>
   assert.ok(mew);
   assert.deepEqual(mew.variants.map((v) => v.name), ['wait-locked', 'put-and-wait']);
   assert.equal(mew.params.find((p) => p.flag === 'faulters')?.default, 2);
-  const text = cli('list');
+  const text = cli('list', 'migration-entry-wait');
   assert.equal(text.status, 0);
   assert.match(text.stdout, /--faulters\s+2/);
 });

@@ -8,12 +8,13 @@ import type { Scenario } from '../scenarios/types.js';
 import type { RunResult } from '../report/schema.js';
 import { renderRunText } from '../report/run-text.js';
 import { comparisonCells, comparisonFootnotes, fmtP } from '../report/compare-text.js';
-import { formatTable } from '../report/table.js';
 import { formatComparisonTable } from '../report/compare-table.js';
 import { fitLines } from '../report/wrap.js';
 import { renderHtmlReport } from '../report/html.js';
 import { compareReportDoc, runReportDoc } from '../report/run-html.js';
 import { withInterrupt, type Io } from './io.js';
+import { outWidth } from './terminal.js';
+import { renderOverview, renderScenario } from './list-text.js';
 
 export type { Io };
 
@@ -57,13 +58,8 @@ export function listAction(io: Io, name: string | undefined, opts: { json?: bool
     })), null, 2)}\n`);
     return;
   }
-  for (const s of list) {
-    io.out(`${s.name}: ${s.title}\n  seeds: ${s.seeds.join(', ')}\n  ${s.description}\n  primary metric (compare): ${primaryMetricOf(s)}\n\n  variants:\n`);
-    for (const v of s.variants) io.out(`    ${v.name}${v.knownBuggy ? '  [known-buggy control]' : ''}\n      ${v.kernel}: ${v.description}\n`);
-    io.out('\n');
-    const rows = s.params.map((p) => [`--${p.flag}`, String(p.default) + (p.unit ? ` ${p.unit}` : ''), p.kind === 'choice' ? (p.choices ?? []).join('|') : p.kind, p.description + (p.source ? ` (default: ${p.source})` : '')]);
-    io.out(`${formatTable(['parameter', 'default', 'kind', 'meaning'], rows, { align: ['l', 'r', 'l', 'l'] }).replace(/^/gm, '    ')}\n\n`);
-  }
+  const width = outWidth();
+  io.out(`${name ? renderScenario(list[0], width) : renderOverview(list, width)}\n`);
 }
 
 function emit(io: Io, opts: MeasureOpts, doc: unknown, text: string, html: () => string): void {
