@@ -1,7 +1,7 @@
 // list, run and compare: validate the words, call the runner, print and write the results.
 import { writeFileAtomic, writeJsonAtomic } from '../run/results-file.js';
 import { runOnce } from '../run/run-once.js';
-import { compareRuns, FIRST_LOOK, metricsFor, primaryMetricOf, type CompareResult } from '../run/compare-runs.js';
+import { abbaOrder, compareRuns, FIRST_LOOK, metricsFor, primaryMetricOf, type CompareResult } from '../run/compare-runs.js';
 import { InputError, parseScenarioArgs } from '../run/params.js';
 import { findScenario, SCENARIOS } from '../scenarios/index.js';
 import type { Scenario } from '../scenarios/types.js';
@@ -13,6 +13,8 @@ import { fitLines } from '../report/wrap.js';
 import { renderHtmlReport } from '../report/html.js';
 import { compareReportDoc, runReportDoc } from '../report/run-html.js';
 import { withInterrupt, type Io } from './io.js';
+import { runsProgress } from './runs-progress.js';
+import { showingProgress } from './progress.js';
 import { outWidth } from './terminal.js';
 import { renderOverview, renderScenario } from './list-text.js';
 
@@ -23,6 +25,7 @@ export interface MeasureOpts {
   warmup: number;
   seed: number;
   json?: boolean;
+  quiet?: boolean;
   out?: string;
   html?: string;
 }
@@ -72,12 +75,13 @@ export async function runAction(io: Io, name: string, opts: MeasureOpts & { vari
   const sc = scenarioOrThrow(name);
   const variant = variantOrThrow(sc, opts.variant);
   const params = parseScenarioArgs(sc, words);
-  const r = await withInterrupt(io, (signal) => runOnce(sc, variant, params, {
-    durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed, signal,
-    onProgress: io.interactive && !opts.json ? (p) => io.err(`\r[${p.elapsedS.toFixed(1)} s] migrations ${p.counters.migratePages ?? 0}   `) : undefined,
+  const progress = runsProgress(io, sc, { command: 'run', labels: [variant], durationS: opts.duration, warmupS: opts.warmup, json: opts.json, quiet: opts.quiet });
+  const r = await showingProgress(progress, () => withInterrupt(io, async (signal) => {
+    const res = await runOnce(progress.scenario, variant, params, { durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed, signal, onProgress: progress.onProgress });
+    progress.runDone(res);
+    return res;
   }));
-  if (io.interactive && !opts.json) io.err('\n');
-  emit(io, opts, r, renderRunText(r), () => renderHtmlReport(runReportDoc(r)));
+  emit(io, opts, r, fitLines(renderRunText(r), outWidth()), () => renderHtmlReport(runReportDoc(r)));
   io.exitCode = exitCodeFor([r], r.interrupted);
 }
 
@@ -130,14 +134,17 @@ export async function compareAction(io: Io, name: string, opts: CompareOpts, wor
   const params = parseScenarioArgs(sc, words);
   const n = opts.untilVerdict ? opts.maxRepeat : opts.repeat;
   if (opts.untilVerdict && opts.maxRepeat < FIRST_LOOK) throw new InputError(`--max-repeat ${opts.maxRepeat}: a sequential compare needs at least ${FIRST_LOOK} blocks`);
-  const res = await withInterrupt(io, (signal) => compareRuns(sc, a, b, params, opts.repeat, {
+  const labels = a === b ? [a, `${b}′`] : [a, b];
+  const progress = runsProgress(io, sc, { command: 'compare', labels: abbaOrder(labels[0], labels[1], n).map((l) => `${l === labels[0] ? 'A' : 'B'} ${l}`),
+    durationS: opts.duration, warmupS: opts.warmup, upTo: opts.untilVerdict, json: opts.json, quiet: opts.quiet });
+  const res = await showingProgress(progress, () => withInterrupt(io, (signal) => compareRuns(progress.scenario, a, b, params, opts.repeat, {
     durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed, signal, alpha: opts.alpha, primary, metrics,
-    untilVerdict: opts.untilVerdict ? { maxRepeat: opts.maxRepeat } : undefined,
-    onRun: opts.json ? undefined : (r, i, _n, label) => io.err(`run ${i + 1}/${2 * n}: ${label} ${Object.entries(r.rates).map(([k, x]) => `${k} ${(100 * x.rate).toFixed(1)}%`).join(' ')}${r.forbidden.length ? ' FORBIDDEN' : ''}\n`),
-    onLook: opts.json ? undefined : (l) => io.err(`look at block ${l.block}: ${primary} p ${fmtP(l.p)}, |z| ${l.z === null ? '–' : l.z.toFixed(2)} vs ${l.bound.toFixed(2)}${l.crossed ? ': verdict reached' : ''}\n`),
-  }));
+    untilVerdict: opts.untilVerdict ? { maxRepeat: opts.maxRepeat } : undefined, onProgress: progress.onProgress,
+    onRun: (r, i, _n, label) => progress.runDone(r, opts.json ? undefined : `run ${i + 1}/${2 * n}: ${label} ${Object.entries(r.rates).map(([k, x]) => `${k} ${(100 * x.rate).toFixed(1)}%`).join(' ')}${r.forbidden.length ? ' FORBIDDEN' : ''}`),
+    onLook: opts.json ? undefined : (l) => progress.log(`look at block ${l.block}: ${primary} p ${fmtP(l.p)}, |z| ${l.z === null ? '–' : l.z.toFixed(2)} vs ${l.bound.toFixed(2)}${l.crossed ? ': verdict reached' : ''}`),
+  })));
   if (!opts.json) for (const w of res.warnings) io.err(`warning: ${w}\n`);
   const all = [...res.runs[res.labels[0]], ...res.runs[res.labels[1]]];
-  emit(io, opts, res, renderCompareText(sc, res), () => renderHtmlReport(compareReportDoc(res)));
+  emit(io, opts, res, renderCompareText(sc, res, outWidth()), () => renderHtmlReport(compareReportDoc(res)));
   io.exitCode = exitCodeFor(all, res.interrupted);
 }

@@ -14,6 +14,10 @@ import { renderHtmlReport } from '../report/html.js';
 import { runReportDoc } from '../report/run-html.js';
 import { exitCodeFor, scenarioOrThrow, variantOrThrow, type MeasureOpts } from './actions.js';
 import { withInterrupt, type Io } from './io.js';
+import { runsProgress } from './runs-progress.js';
+import { showingProgress } from './progress.js';
+import { outWidth } from './terminal.js';
+import { fitLines } from '../report/wrap.js';
 
 export async function sweepAction(io: Io, name: string, opts: MeasureOpts & { variant: string; param: string; values: string; repeat: number }, words: string[]): Promise<void> {
   const sc = scenarioOrThrow(name);
@@ -22,20 +26,22 @@ export async function sweepAction(io: Io, name: string, opts: MeasureOpts & { va
   const { spec, values } = parseParamList(sc, opts.param.replace(/^--/, ''), opts.values);
   const runs: RunResult[] = [];
   let interrupted = false;
-  await withInterrupt(io, async (signal) => {
+  const labels = Array.from({ length: opts.repeat }, () => values.flatMap((value) => variants.map((variant) => `${spec.flag}=${value} ${variant}`))).flat();
+  const progress = runsProgress(io, sc, { command: 'sweep', labels, durationS: opts.duration, warmupS: opts.warmup, json: opts.json, quiet: opts.quiet });
+  await showingProgress(progress, () => withInterrupt(io, async (signal) => {
     // Values outside, variants inside, repeats outermost: drift spreads over every cell alike.
     for (let rep = 0; rep < opts.repeat && !interrupted; rep++) {
       for (const value of values) {
         for (const variant of variants) {
           if (signal.aborted) { interrupted = true; break; }
-          const r = await runOnce(sc, variant, { ...base, [spec.key]: value }, { durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed + rep, signal });
+          const r = await runOnce(progress.scenario, variant, { ...base, [spec.key]: value }, { durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed + rep, signal, onProgress: progress.onProgress });
           runs.push(r);
-          if (!opts.json) io.err(`${spec.flag}=${value} ${variant}: ${Object.entries(r.rates).map(([k, x]) => `${k} ${fmtPct(x.rate)}`).join(' ')}\n`);
+          progress.runDone(r, opts.json ? undefined : `${spec.flag}=${value} ${variant}: ${Object.entries(r.rates).map(([k, x]) => `${k} ${fmtPct(x.rate)}`).join(' ')}`);
           if (r.interrupted) interrupted = true;
         }
       }
     }
-  });
+  }));
   const rateKeys = [...new Set(runs.flatMap((r) => Object.keys(r.rates)))];
   const histKeys = Object.entries(sc.histograms).filter(([, h]) => h.unit === 'ns').map(([k]) => k);
   const cells = values.flatMap((value) => variants.map((variant) => {
@@ -60,7 +66,7 @@ export async function sweepAction(io: Io, name: string, opts: MeasureOpts & { va
     cells: cells.map(({ value, variant, runs: n, rates }) => ({ value, variant, runs: n, rates })), runs };
   if (opts.out) writeJsonAtomic(opts.out, doc);
   if (opts.html) writeFileAtomic(opts.html, renderHtmlReport({ title: `pagestorm sweep: ${sc.name} over ${spec.flag}`, sections: [{ heading: `${sc.name}: ${spec.flag} = ${values.join(', ')}`, table: { headers, rows }, note: legend.join('\n') }] }));
-  io.out(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `${formatTable(headers, rows)}\n${legend.join('\n')}\n`);
+  io.out(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `${formatTable(headers, rows, { width: outWidth(), lead: 2 })}\n${fitLines(legend.join('\n'), outWidth())}\n`);
   io.exitCode = exitCodeFor(runs, interrupted);
 }
 
@@ -99,13 +105,15 @@ export async function soakAction(io: Io, name: string, opts: MeasureOpts & { var
   // The log grows in FILE.partial and is renamed when the soak ends, so an old FILE is never half-overwritten.
   const partial = opts.log ? `${opts.log}.partial` : undefined;
   const units = Object.fromEntries(Object.entries(sc.histograms).map(([k, h]) => [k, h.unit]));
+  // The interval lines are the soak's log; a status line between them at most once a minute when plain.
+  const progress = runsProgress(io, sc, { command: 'soak', labels: [variant], durationS: opts.duration, warmupS: opts.warmup, json: opts.json, quiet: opts.quiet, plainEveryS: 60 });
   const startMs = Date.now();
   if (partial) {
     writeFileSync(partial, `#[Histogram log format version 1.3]\n#[StartTime: ${(startMs / 1000).toFixed(3)} (seconds since epoch), ${new Date(startMs).toISOString()}]\n#[pagestorm soak ${sc.name} / ${variant}; values in ns; tag = histogram name]\n"StartTimestamp","Interval_Length","Interval_Max","Interval_Compressed_Histogram"\n`);
   }
   const onInterval = (iv: IntervalReport): void => {
     const merged = mergeHistograms(iv.encoded, units);
-    io.err(`${intervalLine(iv, sc.rates(iv.counters), Object.fromEntries(Object.entries(merged).filter(([, h]) => h.unit === 'ns' && h.count).map(([k, h]) => [k, h.p99])))}\n`);
+    progress.log(intervalLine(iv, sc.rates(iv.counters), Object.fromEntries(Object.entries(merged).filter(([, h]) => h.unit === 'ns' && h.count).map(([k, h]) => [k, h.p99]))));
     if (!partial) return;
     let lines = '';
     const writer = new hdr.HistogramLogWriter((s: string) => { lines += s; });
@@ -120,12 +128,16 @@ export async function soakAction(io: Io, name: string, opts: MeasureOpts & { var
     }
     appendFileSync(partial, lines);
   };
-  const r = await withInterrupt(io, (signal) => runOnce(sc, variant, params, {
-    durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed, signal, intervalS: opts.interval, onInterval,
+  const r = await showingProgress(progress, () => withInterrupt(io, async (signal) => {
+    const res = await runOnce(progress.scenario, variant, params, {
+      durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed, signal, intervalS: opts.interval, onInterval, onProgress: progress.onProgress,
+    });
+    progress.runDone(res);
+    return res;
   }));
   if (partial && opts.log) renameSync(partial, opts.log);
   if (opts.out) writeJsonAtomic(opts.out, r);
   if (opts.html) writeFileAtomic(opts.html, renderHtmlReport(runReportDoc(r)));
-  io.out(opts.json ? `${JSON.stringify(r, null, 2)}\n` : `${renderRunText(r)}\n`);
+  io.out(opts.json ? `${JSON.stringify(r, null, 2)}\n` : `${fitLines(renderRunText(r), outWidth())}\n`);
   io.exitCode = exitCodeFor([r], r.interrupted);
 }
