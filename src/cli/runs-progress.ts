@@ -57,12 +57,14 @@ export function runsProgress(io: Io, sc: Scenario, o: RunsProgressOptions): Runs
       return {
         head: n > 1 ? `${o.command} ${clock.index}/${of} runs` : `${o.command} ${o.labels[0]}`,
         job: { elapsedS: clock.elapsedS(), etaS: 0, fraction: complete ? 1 : clock.index / n },
-        figures, forbidden,
+        // One run's figures would stand for the whole job: a compare's or sweep's last line has none.
+        figures: n > 1 ? [] : figures, forbidden,
       };
     }
     return {
       head: n > 1 ? `${o.command} ${i + 1}/${of} ${o.labels[i]}` : `${o.command} ${o.labels[0]}`,
-      unit: n > 1 && clock.index < n ? { elapsedS: clock.unitElapsedS(), plannedS: runS } : undefined,
+      // The run's expected length: its plan (start-up included) at the pace so far.
+      unit: n > 1 && clock.index < n ? { elapsedS: clock.unitElapsedS(), plannedS: Math.max(clock.unitElapsedS(), clock.plannedS() * clock.pace()) } : undefined,
       job: { elapsedS: clock.elapsedS(), etaS: clock.etaS(), fraction: clock.fraction(), upTo: o.upTo },
       figures, forbidden,
     };
