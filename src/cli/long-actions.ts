@@ -105,8 +105,6 @@ export async function soakAction(io: Io, name: string, opts: MeasureOpts & { var
   // The log grows in FILE.partial and is renamed when the soak ends, so an old FILE is never half-overwritten.
   const partial = opts.log ? `${opts.log}.partial` : undefined;
   const units = Object.fromEntries(Object.entries(sc.histograms).map(([k, h]) => [k, h.unit]));
-  // The interval lines are the soak's log; a status line between them at most once a minute when plain.
-  const progress = runsProgress(io, sc, { command: 'soak', labels: [variant], durationS: opts.duration, warmupS: opts.warmup, json: opts.json, quiet: opts.quiet, plainEveryS: 60 });
   const startMs = Date.now();
   if (partial) {
     writeFileSync(partial, `#[Histogram log format version 1.3]\n#[StartTime: ${(startMs / 1000).toFixed(3)} (seconds since epoch), ${new Date(startMs).toISOString()}]\n#[pagestorm soak ${sc.name} / ${variant}; values in ns; tag = histogram name]\n"StartTimestamp","Interval_Length","Interval_Max","Interval_Compressed_Histogram"\n`);
@@ -128,6 +126,8 @@ export async function soakAction(io: Io, name: string, opts: MeasureOpts & { var
     }
     appendFileSync(partial, lines);
   };
+  // The interval lines are the soak's log; a status line between them at most once a minute when plain.
+  const progress = runsProgress(io, sc, { command: 'soak', labels: [variant], durationS: opts.duration, warmupS: opts.warmup, json: opts.json, quiet: opts.quiet, plainEveryS: 60 });
   const r = await showingProgress(progress, () => withInterrupt(io, async (signal) => {
     const res = await runOnce(progress.scenario, variant, params, {
       durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed, signal, intervalS: opts.interval, onInterval, onProgress: progress.onProgress,
