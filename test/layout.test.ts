@@ -1,15 +1,12 @@
 // Text that fits a terminal, without running a scenario: tables wrap, split into blocks or become
-// key: value rows; the compare report fits 100 columns; the progress line fits its width and its
-// ETA follows the pace; plain progress has no control sequences and comes at most every interval.
+// key: value rows; prose wraps with a hanging indent; the compare report fits 100 columns; the
+// width and progress mode follow COLUMNS, CI, --json, --quiet and NO_COLOR.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatTable } from '../src/report/table.js';
 import { fitLines, wrapWords } from '../src/report/wrap.js';
 import { renderCompareText } from '../src/cli/actions.js';
 import { migrationEntryWait } from '../src/scenarios/migration-entry-wait.js';
-import { renderStatus, type Status } from '../src/cli/progress-line.js';
-import { JobClock } from '../src/cli/job-clock.js';
-import { startProgress } from '../src/cli/progress.js';
 import { colourAllowed, outWidth, progressMode } from '../src/cli/terminal.js';
 import { fixtureAA, fixtureCompare, fixtureSequential } from './helpers/compare-fixture.js';
 
@@ -54,65 +51,6 @@ test('the compare text report fits 100 columns: every metric, both sides, verdic
   // Wide enough: the one ten-column table, as before.
   const wide = renderCompareText(migrationEntryWait, fixtureCompare(), Infinity);
   assert.match(wide, /^metric +wait-locked +put-and-wait +change \[95% CI\] +p +p adj +n +verdict +MDE +φ̂$/m);
-});
-
-const status = (over: Partial<Status> = {}): Status => ({
-  head: 'compare 3/12 B put-and-wait', unit: { elapsedS: 1.2, plannedS: 3.5 },
-  job: { elapsedS: 71, etaS: 31, fraction: 0.7 }, figures: ['migrationSuccess 97.1%', '16.5k migrations/s'], forbidden: 0, ...over,
-});
-
-test('the progress line fits its width, keeps elapsed/total, %, ETA and forbidden, and drops the rest first', () => {
-  for (const width of [40, 60, 80, 100, 120, 160, 200]) {
-    const line = renderStatus(status(), { width, bar: true, colour: false });
-    assert.ok(cols(line) < width, `${width}: ${line}`);
-    if (width >= 80) assert.match(line, /^compare 3\/12 B put-and-wait .*job 1:11\/1:42 .*70% ETA 31 s .*forbidden: 0$/, line);
-  }
-  assert.match(renderStatus(status(), { width: 200, bar: true, colour: false }), /█+░+ 70%/, 'a bar when there is room');
-  assert.doesNotMatch(renderStatus(status(), { width: 75, bar: true, colour: false }), /█|░/, 'no room: no bar');
-  const plain = renderStatus(status({ forbidden: 2 }), { width: Infinity, bar: false, colour: false });
-  assert.equal(plain, 'compare 3/12 B put-and-wait  run 1.2/3.5 s  job 1:11/1:42 70% ETA 31 s  migrationSuccess 97.1%  16.5k migrations/s  forbidden: 2');
-  assert.match(renderStatus(status({ forbidden: 2 }), { width: 200, bar: true, colour: true }), /\x1b\[1;31mforbidden: 2\x1b\[0m$/);
-  assert.equal(renderStatus({ head: 'run x', job: { elapsedS: 3.64, etaS: 4.9, fraction: 0.43 }, figures: [], forbidden: 0 }, { width: Infinity, bar: false, colour: false }),
-    'run x  3.6/8.5 s 43% ETA 5 s  forbidden: 0');
-});
-
-test('JobClock: the ETA scales the planned runs by the pace seen so far', () => {
-  let t = 0;
-  const clock = new JobClock([2, 2, 2, 2], () => t);
-  assert.equal(clock.etaS(), 8);
-  t = 1;
-  assert.equal(clock.etaS(), 7);
-  t = 3; // the first run took 3 s, not 2: pace 1.5
-  clock.next();
-  assert.equal(clock.pace(), 1.5);
-  assert.equal(clock.etaS(), 9);
-  assert.equal(clock.fraction(), 3 / 12);
-  for (let i = 0; i < 3; i++) { t += 3; clock.next(); }
-  assert.equal(clock.etaS(), 0);
-  assert.equal(clock.fraction(), 1);
-});
-
-test('plain progress: status lines at most every interval, finished lines as they come, no control sequences', async () => {
-  let err = '';
-  let out = '';
-  const io = { out: (s: string) => { out += s; }, err: (s: string) => { err += s; } };
-  const p = startProgress(io, 'plain', () => status(), { plainEveryS: 0.1 });
-  p.log('run 1/12: A wait-locked migrationSuccess 35.2%');
-  await new Promise((r) => setTimeout(r, 450));
-  p.out('report\n');
-  p.stop();
-  p.stop();
-  const lines = err.split('\n').filter(Boolean);
-  assert.equal(lines[0], 'run 1/12: A wait-locked migrationSuccess 35.2%');
-  assert.ok(lines.length >= 2 && lines.length <= 6, err);
-  assert.ok(!err.includes('\x1b') && !err.includes('\r'), JSON.stringify(err));
-  assert.equal(out, 'report\n');
-  // live: the report is written with the line cleared before and redrawn after; stop ends it with a newline.
-  err = '';
-  const live = startProgress(io, 'live', () => status(), { width: () => 100, colour: false, tickMs: 10_000 });
-  live.out('table\n');
-  live.stop();
-  assert.match(err, /^\rcompare 3\/12 .*\x1b\[K\r\x1b\[K\rcompare 3\/12 .*\x1b\[K\rcompare 3\/12 .*\x1b\[K\n$/);
 });
 
 test('terminal facts: COLUMNS, else the terminal, else 100; live only on a terminal without CI, --json or --quiet; NO_COLOR', () => {
