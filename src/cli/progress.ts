@@ -50,6 +50,9 @@ export function startProgress(io: Io, mode: ProgressMode, status: () => Status, 
   const colour = o.colour ?? colourAllowed();
   const draw = (): void => { if (!stopped) io.err(`\r${renderStatus(status(), { width: width(), bar: true, colour })}${ERASE_LINE}`); };
   const timer = setInterval(draw, o.tickMs ?? 500).unref();
+  // A second Ctrl-C exits at once: end the line so the shell's prompt starts on a line of its own.
+  const onExit = (): void => { if (!stopped) io.err('\n'); };
+  process.once('exit', onExit);
   draw();
   return {
     mode,
@@ -58,6 +61,7 @@ export function startProgress(io: Io, mode: ProgressMode, status: () => Status, 
     stop: () => {
       if (stopped) return;
       clearInterval(timer);
+      process.off('exit', onExit);
       draw();
       stopped = true;
       io.err('\n');
