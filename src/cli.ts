@@ -48,6 +48,7 @@ function common(cmd: Command, duration: number): Command {
     .addOption(new Option('--warmup <s>', 'warm-up seconds, excluded from the figures').argParser(nonNegative('--warmup')).default(0.5))
     .addOption(new Option('--seed <n>', 'seed for the perturbation hook (run i of a compare uses seed + i)').argParser(seedOf).default(1))
     .option('--json', 'print one JSON document instead of tables')
+    .option('--quiet', 'no progress on stderr (warnings and errors still)')
     .option('--out <file>', 'write the JSON result to FILE (atomically)')
     .option('--html <file>', 'write an HTML report to FILE')
     .allowUnknownOption(true)
@@ -107,7 +108,7 @@ export function makeProgram(io: Io): Command {
     .action((opts) => benchAction(io, opts));
 
   program.command('showcase').description('every scenario, before vs after (what npm start runs)')
-    .option('--quick', 'shorter runs').option('--json', 'print JSON').option('--out <file>', 'write the JSON to FILE')
+    .option('--quick', 'shorter runs').option('--json', 'print JSON').option('--quiet', 'no progress on stderr').option('--out <file>', 'write the JSON to FILE')
     .option('--html <file>', 'write an HTML report to FILE')
     .action((opts) => showcaseAction(io, opts));
   return program;

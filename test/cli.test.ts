@@ -9,6 +9,8 @@ import { join } from 'node:path';
 
 const CLI = new URL('../src/cli.js', import.meta.url).pathname;
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
+/** The CLI with COLUMNS set: text reports are laid out for that width (100 when piped without it). */
+const cliAt = (columns: number, ...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, COLUMNS: String(columns) } });
 
 test('list names every scenario with its variants and parameter defaults', () => {
   const r = cli('list', '--json');
@@ -18,7 +20,7 @@ test('list names every scenario with its variants and parameter defaults', () =>
   assert.ok(mew);
   assert.deepEqual(mew.variants.map((v) => v.name), ['wait-locked', 'put-and-wait']);
   assert.equal(mew.params.find((p) => p.flag === 'faulters')?.default, 2);
-  const text = cli('list');
+  const text = cli('list', 'migration-entry-wait');
   assert.equal(text.status, 0);
   assert.match(text.stdout, /--faulters\s+2/);
 });
@@ -119,7 +121,8 @@ test('sweep runs every value x variant and compare --json gives a verdict per me
 });
 
 test('an A/A compare of a real scenario prints the four-verdict table with p, adjusted p, n and the MDE', () => {
-  const r = cli('compare', 'migration-entry-wait', '--variants', 'put-and-wait,put-and-wait', '--repeat', '3', '--faulters', '1', '--duration', '0.3', '--warmup', '0.1');
+  // Wide enough for the one ten-column table and unwrapped footnotes (test/layout.test.ts checks 100 columns).
+  const r = cliAt(250, 'compare', 'migration-entry-wait', '--variants', 'put-and-wait,put-and-wait', '--repeat', '3', '--faulters', '1', '--duration', '0.3', '--warmup', '0.1');
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.split('\n');
   assert.match(lines[0], /A = put-and-wait, B = put-and-wait′; 3 ABBA block\(s\)/);

@@ -1,17 +1,22 @@
 // list, run and compare: validate the words, call the runner, print and write the results.
 import { checkOutputPath, writeFileAtomic, writeJsonAtomic } from '../run/results-file.js';
 import { runOnce } from '../run/run-once.js';
-import { compareRuns, FIRST_LOOK, metricsFor, primaryMetricOf, type CompareResult } from '../run/compare-runs.js';
+import { abbaOrder, compareRuns, FIRST_LOOK, metricsFor, primaryMetricOf, type CompareResult } from '../run/compare-runs.js';
 import { InputError, parseScenarioArgs } from '../run/params.js';
 import { cliRegistry } from './patches.js';
 import type { Scenario } from '../scenarios/types.js';
 import type { RunResult } from '../report/schema.js';
 import { renderRunText } from '../report/run-text.js';
 import { comparisonCells, comparisonFootnotes, fmtP } from '../report/compare-text.js';
-import { formatTable } from '../report/table.js';
+import { formatComparisonTable } from '../report/compare-table.js';
+import { fitLines } from '../report/wrap.js';
 import { renderHtmlReport } from '../report/html.js';
 import { compareReportDoc, runReportDoc } from '../report/run-html.js';
 import { withInterrupt, type Io } from './io.js';
+import { runsProgress } from './runs-progress.js';
+import { showingProgress } from './progress.js';
+import { outWidth } from './terminal.js';
+import { renderOverview, renderScenario } from './list-text.js';
 
 export type { Io };
 
@@ -20,6 +25,7 @@ export interface MeasureOpts {
   warmup: number;
   seed: number;
   json?: boolean;
+  quiet?: boolean;
   out?: string;
   html?: string;
 }
@@ -63,13 +69,8 @@ export function listAction(io: Io, name: string | undefined, opts: { json?: bool
     })), null, 2)}\n`);
     return;
   }
-  for (const s of list) {
-    io.out(`${s.name}: ${s.title}\n  seeds: ${s.seeds.join(', ')}\n  ${s.description}\n  primary metric (compare): ${primaryMetricOf(s)}\n\n  variants:\n`);
-    for (const v of s.variants) io.out(`    ${v.name}${v.knownBuggy ? '  [known-buggy control]' : ''}${v.patch ? `  [patch ${v.patch}${v.base ? `, on ${v.base}` : ''}]` : ''}\n      ${v.kernel}: ${v.description}\n`);
-    io.out('\n');
-    const rows = s.params.map((p) => [`--${p.flag}`, String(p.default) + (p.unit ? ` ${p.unit}` : ''), p.kind === 'choice' ? (p.choices ?? []).join('|') : p.kind, p.description + (p.source ? ` (default: ${p.source})` : '')]);
-    io.out(`${formatTable(['parameter', 'default', 'kind', 'meaning'], rows, { align: ['l', 'r', 'l', 'l'] }).replace(/^/gm, '    ')}\n\n`);
-  }
+  const width = outWidth();
+  io.out(`${name ? renderScenario(list[0], width) : renderOverview(list, width)}\n`);
 }
 
 function emit(io: Io, opts: MeasureOpts, doc: unknown, text: string, html: () => string): void {
@@ -83,14 +84,17 @@ export async function runAction(io: Io, name: string, opts: MeasureOpts & { vari
   const variant = variantOrThrow(sc, opts.variant);
   const params = parseScenarioArgs(sc, words);
   checkOutputs(opts);
-  const r = await withInterrupt(io, (signal) => runOnce(sc, variant, params, {
-    durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed, signal,
-    onProgress: io.interactive && !opts.json ? (p) => io.err(`\r[${p.elapsedS.toFixed(1)} s] migrations ${p.counters.migratePages ?? 0}   `) : undefined,
-    // --out always holds the latest snapshot (complete: false) until the final document replaces it.
-    ...(opts.out ? { snapshotS: opts.interval, onSnapshot: (partial: RunResult) => writeJsonAtomic(opts.out!, partial) } : {}),
+  const progress = runsProgress(io, sc, { command: 'run', labels: [variant], durationS: opts.duration, warmupS: opts.warmup, json: opts.json, quiet: opts.quiet });
+  const r = await showingProgress(progress, () => withInterrupt(io, async (signal) => {
+    const res = await runOnce(progress.scenario, variant, params, {
+      durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed, signal, onProgress: progress.onProgress,
+      // --out always holds the latest snapshot (complete: false) until the final document replaces it.
+      ...(opts.out ? { snapshotS: opts.interval, onSnapshot: (partial: RunResult) => writeJsonAtomic(opts.out!, partial) } : {}),
+    });
+    progress.runDone(res);
+    return res;
   }));
-  if (io.interactive && !opts.json) io.err('\n');
-  emit(io, opts, r, renderRunText(r), () => renderHtmlReport(runReportDoc(r)));
+  emit(io, opts, r, fitLines(renderRunText(r), outWidth()), () => renderHtmlReport(runReportDoc(r)));
   if (r.crashed) io.err(`role ${r.crashed.role} (task ${r.crashed.tid}) crashed:\n${r.crashed.stack}\n`); // e.g. a patch hook that threw
   io.exitCode = exitCodeFor([r], r.interrupted);
 }
@@ -114,14 +118,14 @@ function metricNames(sc: Scenario, flag: string, list: string): string[] {
   return names;
 }
 
-/** The text report of a compare: the table, its footnotes, the sequential looks, forbidden outcomes and warnings. */
-export function renderCompareText(sc: Scenario, res: CompareResult): string {
+/** The text report of a compare, fitted to width: the table, its footnotes, the sequential looks, forbidden outcomes and warnings. */
+export function renderCompareText(sc: Scenario, res: CompareResult, width = Infinity): string {
   const [la, lb] = res.labels;
   const head = res.sequential
     ? `${sc.name}: A = ${la}, B = ${lb}; sequential, ${res.repeat} of at most ${res.sequential.maxRepeat} ABBA blocks (stopped: ${res.sequential.stoppedBy})`
     : `${sc.name}: A = ${la}, B = ${lb}; ${res.repeat} ABBA block(s), ${res.order.join(' ')}`;
   const t = comparisonCells(res, [la, lb]);
-  const out = [head, '', formatTable(t.headers, t.rows, { align: t.align }), '', ...comparisonFootnotes(res)];
+  const out = [head, '', formatComparisonTable(t, width), '', ...comparisonFootnotes(res)];
   if (res.sequential) {
     out.push('', `looks (${res.sequential.spending}, α = ${res.alpha}):`);
     for (const l of res.sequential.looks) out.push(`  block ${l.block}: p ${fmtP(l.p)}, |z| ${l.z === null ? '–' : l.z.toFixed(2)} vs bound ${l.bound.toFixed(2)} (nominal α ${fmtP(l.nominalAlpha)})${l.crossed ? ' CROSSED' : ''}`);
@@ -131,7 +135,7 @@ export function renderCompareText(sc: Scenario, res: CompareResult): string {
   out.push('', forbidden.length ? forbidden.map((f) => `FORBIDDEN ${f}`).join('\n') : 'forbidden outcomes: none');
   for (const w of res.warnings) out.push(`warning: ${w}`);
   out.push(...all.flatMap((r) => r.warnings.map((w) => `warning (${r.variant}): ${w}`)).slice(0, 6));
-  return out.join('\n');
+  return fitLines(out.join('\n'), width);
 }
 
 export async function compareAction(io: Io, name: string, opts: CompareOpts, words: string[]): Promise<void> {
@@ -146,19 +150,22 @@ export async function compareAction(io: Io, name: string, opts: CompareOpts, wor
   const n = opts.untilVerdict ? opts.maxRepeat : opts.repeat;
   const done: RunResult[] = [];
   if (opts.untilVerdict && opts.maxRepeat < FIRST_LOOK) throw new InputError(`--max-repeat ${opts.maxRepeat}: a sequential compare needs at least ${FIRST_LOOK} blocks`);
-  const res = await withInterrupt(io, (signal) => compareRuns(sc, a, b, params, opts.repeat, {
+  const labels = a === b ? [a, `${b}′`] : [a, b];
+  const progress = runsProgress(io, sc, { command: 'compare', labels: abbaOrder(labels[0], labels[1], n).map((l) => `${l === labels[0] ? 'A' : 'B'} ${l}`),
+    durationS: opts.duration, warmupS: opts.warmup, upTo: opts.untilVerdict, json: opts.json, quiet: opts.quiet });
+  const res = await showingProgress(progress, () => withInterrupt(io, (signal) => compareRuns(progress.scenario, a, b, params, opts.repeat, {
     durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed, signal, alpha: opts.alpha, primary, metrics,
-    untilVerdict: opts.untilVerdict ? { maxRepeat: opts.maxRepeat } : undefined,
+    untilVerdict: opts.untilVerdict ? { maxRepeat: opts.maxRepeat } : undefined, onProgress: progress.onProgress,
     onRun: (r, i, _n, label) => {
       done.push(r);
       // After every run --out holds the runs so far (complete: false): a kill loses at most the run in progress.
       if (opts.out) writeJsonAtomic(opts.out, { scenario: sc.name, variants: [a, b], params, complete: false, runsDone: done.length, runsPlanned: 2 * n, runs: done });
-      if (!opts.json) io.err(`run ${i + 1}/${2 * n}: ${label} ${Object.entries(r.rates).map(([k, x]) => `${k} ${(100 * x.rate).toFixed(1)}%`).join(' ')}${r.forbidden.length ? ' FORBIDDEN' : ''}\n`);
+      progress.runDone(r, opts.json ? undefined : `run ${i + 1}/${2 * n}: ${label} ${Object.entries(r.rates).map(([k, x]) => `${k} ${(100 * x.rate).toFixed(1)}%`).join(' ')}${r.forbidden.length ? ' FORBIDDEN' : ''}`);
     },
-    onLook: opts.json ? undefined : (l) => io.err(`look at block ${l.block}: ${primary} p ${fmtP(l.p)}, |z| ${l.z === null ? '–' : l.z.toFixed(2)} vs ${l.bound.toFixed(2)}${l.crossed ? ': verdict reached' : ''}\n`),
-  }));
+    onLook: opts.json ? undefined : (l) => progress.log(`look at block ${l.block}: ${primary} p ${fmtP(l.p)}, |z| ${l.z === null ? '–' : l.z.toFixed(2)} vs ${l.bound.toFixed(2)}${l.crossed ? ': verdict reached' : ''}`),
+  })));
   if (!opts.json) for (const w of res.warnings) io.err(`warning: ${w}\n`);
   const all = [...res.runs[res.labels[0]], ...res.runs[res.labels[1]]];
-  emit(io, opts, { ...res, complete: !res.interrupted }, renderCompareText(sc, res), () => renderHtmlReport(compareReportDoc(res)));
+  emit(io, opts, { ...res, complete: !res.interrupted }, renderCompareText(sc, res, outWidth()), () => renderHtmlReport(compareReportDoc(res)));
   io.exitCode = exitCodeFor(all, res.interrupted);
 }

@@ -9,6 +9,10 @@ import { tInterval } from '../report/stats/t-interval.js';
 import { renderHtmlReport } from '../report/html.js';
 import { checkOutputs, exitCodeFor, scenarioOrThrow, variantOrThrow, type MeasureOpts } from './actions.js';
 import { withInterrupt, type Io } from './io.js';
+import { runsProgress } from './runs-progress.js';
+import { showingProgress } from './progress.js';
+import { outWidth } from './terminal.js';
+import { fitLines } from '../report/wrap.js';
 
 export async function sweepAction(io: Io, name: string, opts: MeasureOpts & { variant: string; param: string; values: string; repeat: number }, words: string[]): Promise<void> {
   const sc = scenarioOrThrow(name);
@@ -18,22 +22,24 @@ export async function sweepAction(io: Io, name: string, opts: MeasureOpts & { va
   checkOutputs(opts);
   const runs: RunResult[] = [];
   let interrupted = false;
-  await withInterrupt(io, async (signal) => {
+  const labels = Array.from({ length: opts.repeat }, () => values.flatMap((value) => variants.map((variant) => `${spec.flag}=${value} ${variant}`))).flat();
+  const progress = runsProgress(io, sc, { command: 'sweep', labels, durationS: opts.duration, warmupS: opts.warmup, json: opts.json, quiet: opts.quiet });
+  await showingProgress(progress, () => withInterrupt(io, async (signal) => {
     // Values outside, variants inside, repeats outermost: drift spreads over every cell alike.
     for (let rep = 0; rep < opts.repeat && !interrupted; rep++) {
       for (const value of values) {
         for (const variant of variants) {
           if (signal.aborted) { interrupted = true; break; }
-          const r = await runOnce(sc, variant, { ...base, [spec.key]: value }, { durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed + rep, signal });
+          const r = await runOnce(progress.scenario, variant, { ...base, [spec.key]: value }, { durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed + rep, signal, onProgress: progress.onProgress });
           runs.push(r);
           // After every run --out holds the runs so far (complete: false): a kill loses at most the run in progress.
           if (opts.out) writeJsonAtomic(opts.out, { scenario: sc.name, param: spec.key, values, variants, repeat: opts.repeat, complete: false, runs });
-          if (!opts.json) io.err(`${spec.flag}=${value} ${variant}: ${Object.entries(r.rates).map(([k, x]) => `${k} ${fmtPct(x.rate)}`).join(' ')}\n`);
+          progress.runDone(r, opts.json ? undefined : `${spec.flag}=${value} ${variant}: ${Object.entries(r.rates).map(([k, x]) => `${k} ${fmtPct(x.rate)}`).join(' ')}`);
           if (r.interrupted) interrupted = true;
         }
       }
     }
-  });
+  }));
   const rateKeys = [...new Set(runs.flatMap((r) => Object.keys(r.rates)))];
   const histKeys = Object.entries(sc.histograms).filter(([, h]) => h.unit === 'ns').map(([k]) => k);
   const cells = values.flatMap((value) => variants.map((variant) => {
@@ -58,7 +64,7 @@ export async function sweepAction(io: Io, name: string, opts: MeasureOpts & { va
     cells: cells.map(({ value, variant, runs: n, rates }) => ({ value, variant, runs: n, rates })), runs };
   if (opts.out) writeJsonAtomic(opts.out, doc);
   if (opts.html) writeFileAtomic(opts.html, renderHtmlReport({ title: `pagestorm sweep: ${sc.name} over ${spec.flag}`, sections: [{ heading: `${sc.name}: ${spec.flag} = ${values.join(', ')}`, table: { headers, rows }, note: legend.join('\n') }] }));
-  io.out(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `${formatTable(headers, rows)}\n${legend.join('\n')}\n`);
+  io.out(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `${formatTable(headers, rows, { width: outWidth(), lead: 2 })}\n${fitLines(legend.join('\n'), outWidth())}\n`);
   io.exitCode = exitCodeFor(runs, interrupted);
 }
 

@@ -14,6 +14,8 @@ export interface ActContext {
   quick: boolean;
   signal: AbortSignal;
   progress(line: string): void;
+  /** Columns the act's tables must fit in. */
+  width: number;
 }
 
 export interface ActResult {
@@ -29,6 +31,8 @@ export interface ActResult {
 export interface Act {
   title: string;
   blurb: string;
+  /** About how long the act runs, in seconds, for the showcase's ETA (the pace seen so far corrects it). */
+  plannedS(quick: boolean): number;
   run(ctx: ActContext): Promise<ActResult>;
 }
 

@@ -4,20 +4,27 @@ import { renderHtmlReport, type ReportSection } from '../report/html.js';
 import { withInterrupt, type Io } from './io.js';
 import { checkOutputs, exitCodeFor } from './actions.js';
 import { SHOWCASE_ACTS, type ActResult } from './showcase-acts.js';
+import { showcaseProgress } from './showcase-progress.js';
+import { showingProgress } from './progress.js';
+import { outWidth } from './terminal.js';
+import { fitLines } from '../report/wrap.js';
 
-export async function showcaseAction(io: Io, opts: { quick?: boolean; json?: boolean; out?: string; html?: string }): Promise<void> {
+export async function showcaseAction(io: Io, opts: { quick?: boolean; json?: boolean; quiet?: boolean; out?: string; html?: string }): Promise<void> {
   checkOutputs(opts);
   const acts: ActResult[] = [];
   const t0 = performance.now();
-  await withInterrupt(io, async (signal) => {
+  const width = outWidth();
+  const progress = showcaseProgress(io, SHOWCASE_ACTS, { quick: opts.quick === true, json: opts.json, quiet: opts.quiet });
+  await showingProgress(progress, () => withInterrupt(io, async (signal) => {
     for (const act of SHOWCASE_ACTS) {
       if (signal.aborted) break;
-      if (!opts.json) io.out(`\n== ${act.title} ==\n${act.blurb}\n`);
-      const r = await act.run({ quick: opts.quick === true, signal, progress: (s) => { if (!opts.json) io.err(`  ${s}\n`); } });
+      if (!opts.json) progress.out(`\n${fitLines(`== ${act.title} ==`, width)}\n${fitLines(act.blurb, width)}\n`);
+      const r = await act.run({ quick: opts.quick === true, signal, width, progress: (s) => progress.step(s, !opts.json) });
       acts.push(r);
-      if (!opts.json) io.out(`${r.text}\n`);
+      progress.actDone(r);
+      if (!opts.json) progress.out(`${fitLines(r.text, width)}\n`);
     }
-  });
+  }));
   const doc = { showcase: acts.map((a) => ({ title: a.title, summary: a.summary })), elapsedS: (performance.now() - t0) / 1000 };
   if (opts.out) writeJsonAtomic(opts.out, { ...doc, runs: acts.flatMap((a) => a.runs) });
   if (opts.html) writeFileAtomic(opts.html, renderHtmlReport({ title: 'pagestorm showcase', sections: acts.flatMap((a): ReportSection[] => a.sections) }));

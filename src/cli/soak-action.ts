@@ -16,8 +16,12 @@ import { driftReport, type IntervalSummary } from '../report/drift.js';
 import { renderDriftText, soakReportDoc, type SoakDoc } from '../report/soak-report.js';
 import { checkOutputs, exitCodeFor, scenarioOrThrow, variantOrThrow, type MeasureOpts } from './actions.js';
 import { withInterrupt, type Io } from './io.js';
+import { runsProgress } from './runs-progress.js';
+import { showingProgress } from './progress.js';
+import { outWidth } from './terminal.js';
+import { fitLines } from '../report/wrap.js';
 
-export interface SoakOpts extends MeasureOpts { variant: string; interval: number; log?: string; stopOnForbidden?: boolean }
+export interface SoakOpts extends MeasureOpts { variant: string; interval: number; log?: string; stopOnForbidden?: boolean; quiet?: boolean }
 
 /** One interval line: counts, rates, each histogram's p99, forbidden outcomes so far, RSS. */
 function intervalLine(iv: IntervalSummary): string {
@@ -55,6 +59,8 @@ export async function soakAction(io: Io, name: string, opts: SoakOpts, words: st
   if (partial) {
     writeFileSync(partial, `#[Histogram log format version 1.3]\n#[StartTime: ${(startMs / 1000).toFixed(3)} (seconds since epoch), ${new Date(startMs).toISOString()}]\n#[pagestorm soak ${sc.name} / ${variant}; values in ns; tag = histogram name]\n"StartTimestamp","Interval_Length","Interval_Max","Interval_Compressed_Histogram"\n`);
   }
+  // The interval lines are the soak's log; a status line between them at most once a minute when plain.
+  const progress = runsProgress(io, sc, { command: 'soak', labels: [variant], durationS: opts.duration, warmupS: opts.warmup, json: opts.json, quiet: opts.quiet, plainEveryS: 60 });
   const intervals: IntervalSummary[] = [];
   let last: RunResult | undefined;
   const forbiddenNow: ForbiddenReport[] = [];
@@ -74,23 +80,27 @@ export async function soakAction(io: Io, name: string, opts: SoakOpts, words: st
       forbiddenSoFar: iv.forbiddenSoFar, process: iv.process,
     };
     intervals.push(summary);
-    io.err(`${intervalLine(summary)}\n`);
+    progress.log(intervalLine(summary));
     if (partial) appendFileSync(partial, hlogLines(iv, Object.keys(units)));
   };
   const onForbidden = (f: ForbiddenReport): void => {
-    io.err(`FORBIDDEN ${f.kind} first seen at ${f.firstAtMs} ms: ${f.detail}\n`);
+    progress.log(`FORBIDDEN ${f.kind} first seen at ${f.firstAtMs} ms: ${f.detail}`);
     forbiddenNow.push(f);
     snapshot();
   };
-  const r = await withInterrupt(io, (signal) => runOnce(sc, variant, params, {
-    durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed, signal, intervalS: opts.interval, onInterval,
-    onSnapshot: (s) => { last = s; snapshot(); }, onForbidden, stopOnForbidden: opts.stopOnForbidden === true,
+  const r = await showingProgress(progress, () => withInterrupt(io, async (signal) => {
+    const res = await runOnce(progress.scenario, variant, params, {
+      durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed, signal, intervalS: opts.interval, onInterval, onProgress: progress.onProgress,
+      onSnapshot: (snap) => { last = snap; snapshot(); }, onForbidden, stopOnForbidden: opts.stopOnForbidden === true,
+    });
+    progress.runDone(res);
+    return res;
   }));
   if (partial && opts.log) renameSync(partial, opts.log);
   const doc: SoakDoc = { ...r, intervalS: opts.interval, intervals, drift: driftReport(intervals) };
   if (opts.out) writeJsonAtomic(opts.out, doc);
   if (opts.html) writeFileAtomic(opts.html, renderHtmlReport(soakReportDoc(doc)));
-  io.out(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `${renderRunText(r)}\n\n${renderDriftText(doc.drift!)}\n`);
+  io.out(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `${fitLines(`${renderRunText(r)}\n\n${renderDriftText(doc.drift!)}`, outWidth())}\n`);
   if (r.crashed && !opts.json) io.err(`role ${r.crashed.role} (task ${r.crashed.tid}) crashed:\n${r.crashed.stack}\n`);
   io.exitCode = exitCodeFor([r], r.interrupted);
 }

@@ -1,10 +1,17 @@
 // Plain-text tables and number formatting for terminal reports: no colours, so output is diffable.
 
-export type Align = 'l' | 'r';
-export interface TableOptions { align?: Align[] }
+import { fitGrid, type Align } from './table-fit.js';
 
-// Code points, not UTF-16 units, so 'µ' and '–' count as one column.
-const width = (s: string): number => [...s].length;
+export type { Align };
+export interface TableOptions {
+  align?: Align[];
+  /** Lay the table out in at most this many columns (wrap, then column blocks, then key: value rows). */
+  width?: number;
+  /** Columns that may wrap at spaces when the table is too wide (default: the left-aligned ones). */
+  wrap?: boolean[];
+  /** Leading columns that name a row, repeated in each block when the columns are split (default 1). */
+  lead?: number;
+}
 
 /** Formats a number: integers plainly, others to `digits` significant digits (no trailing zeros); NaN as '–'. */
 export function fmtNum(x: number, digits = 3): string {
@@ -52,11 +59,6 @@ export function formatTable(headers: string[], rows: (string | number)[][], opts
   const head = Array.from({ length: cols }, (_, i) => headers[i] ?? '');
   const align = Array.from({ length: cols }, (_, i): Align =>
     opts.align?.[i] ?? (rows.length > 0 && rows.every((r) => typeof r[i] === 'number') ? 'r' : 'l'));
-  const widths = head.map((h, i) => Math.max(width(h), ...cells.map((r) => width(r[i]))));
-  const pad = (s: string, i: number) => {
-    const fill = ' '.repeat(widths[i] - width(s));
-    return align[i] === 'r' ? fill + s : s + fill;
-  };
-  const line = (r: string[]) => r.map(pad).join('  ').trimEnd();
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+  const wrap = Array.from({ length: cols }, (_, i) => opts.wrap?.[i] ?? align[i] === 'l');
+  return fitGrid({ head, cells, align }, opts.width ?? Infinity, wrap, opts.lead);
 }

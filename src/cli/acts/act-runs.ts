@@ -16,6 +16,12 @@ export interface ControlCatch {
   runs: RunResult[];
 }
 
+/** Planned seconds of one run (thread pool start and stop included), for an act's plannedS. */
+export const runSeconds = (durationS: number, warmupS: number): number => durationS + warmupS + 0.3;
+
+/** Planned seconds of one control seed: most are caught within milliseconds. */
+export const CONTROL_SEED_S = 0.5;
+
 /** Runs a control once per seed, each until its first forbidden outcome of the given kinds (any kind when omitted). */
 export async function catchControl(
   ctx: ActContext, sc: Scenario, variant: string, params: Params, o: { seeds: number[]; capS: number; kinds?: string[] },

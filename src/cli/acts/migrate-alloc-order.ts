@@ -8,7 +8,7 @@ import { median } from '../../report/statistics.js';
 import type { RunResult } from '../../report/schema.js';
 import type { Act } from '../showcase-acts.js';
 import { fmtEstimate, fmtP } from '../../report/compare-text.js';
-import { cleanOutcome } from './act-runs.js';
+import { cleanOutcome, runSeconds } from './act-runs.js';
 
 const FIGURES: [string, (r: RunResult) => number, (x: number) => string][] = [
   ['allocations wasted / attempt', (r) => r.derived.wastedAllocsPerAttempt, (x) => fmtNum(x, 3)],
@@ -26,6 +26,7 @@ export const migrateAllocOrderAct: Act = {
     '20 µs (reclaim). Claims (seed 004, Kirill Shutemov, Greg Thelen): allocating first wastes the new page whenever the\n' +
     'lock is busy; allocating under the lock wastes none but holds the source lock through the allocation, so lock_page()\n' +
     'users wait longer, while faulters (the page is still mapped) do not.',
+  plannedS: (quick) => 2 * 4 * runSeconds(quick ? 0.8 : 1.5, 0.3),
   async run(ctx) {
     const params = defaultParams(sc);
     ctx.progress('before-lock vs after-lock, ABBA');
@@ -46,7 +47,7 @@ export const migrateAllocOrderAct: Act = {
       `invariants: ${clean ? 'clean in every run' : 'VIOLATED'}. Lockers take a page reference before lock_page() (as page-cache users do),\n` +
       'so the longer hold also leaves more reference-holding waiters at the refcount check: a side effect the RFC did not discuss.';
     return {
-      title: this.title, text: `${formatTable(headers, rows, { align: ['l', 'r', 'r'] })}\n${note}`,
+      title: this.title, text: `${formatTable(headers, rows, { align: ['l', 'r', 'r'], width: ctx.width })}\n${note}`,
       summary: Object.fromEntries(rows.map((r) => [r[0].trim(), { beforeLock: r[1], afterLock: r[2] }])), runs, asExpected,
       sections: [{ heading: this.title, note: `${this.blurb}\n${note}`, table: { headers, rows } }],
     };

@@ -6,6 +6,7 @@ import { formatTable, fmtNum, fmtPct } from '../../report/table.js';
 import { fmtEstimate, fmtP } from '../../report/compare-text.js';
 import { tInterval } from '../../report/stats/t-interval.js';
 import type { Act } from '../showcase-acts.js';
+import { runSeconds } from './act-runs.js';
 
 // Rates need >= 3 runs a variant for Welch's t; 4 keeps the ABBA order balanced.
 const REPEAT = (quick: boolean): number => (quick ? 3 : 4);
@@ -20,6 +21,7 @@ export const migrationEntryWaitAct: Act = {
   title: 'migration-entry-wait: wait_on_page_locked (v4.19) vs put_and_wait_on_page_locked (v5.0)',
   blurb: 'One popular page, one migrator, 1-3 persistent faulters (each in its own mm). Claim (seed 001): with\n' +
     'a single persistent faulter migration sometimes succeeds; with two or three, much less likely; put_and_wait fixes it.',
+  plannedS: (quick) => 3 * 2 * REPEAT(quick) * runSeconds(quick ? 0.6 : 1.5, quick ? 0.2 : 0.3),
   async run(ctx) {
     const rows: string[][] = [];
     const runs = [];
@@ -44,7 +46,7 @@ export const migrationEntryWaitAct: Act = {
       if (succ.verdict !== 'better') asExpected = false;
     }
     const headers = ['faulters', 'wait-locked success', 'put-and-wait success', 'change [95% CI]', 'p', 'EAGAIN/mig A', 'EAGAIN/mig B', 'put-and-wait is'];
-    const table = `${formatTable(headers, rows, { align: ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'] })}\n${NOTE}`;
+    const table = `${formatTable(headers, rows, { align: ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'], width: ctx.width })}\n${NOTE}`;
     return {
       title: this.title, text: table, summary, runs, asExpected,
       sections: [{ heading: this.title, note: this.blurb, table: { headers, rows },

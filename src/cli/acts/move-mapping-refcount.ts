@@ -8,7 +8,7 @@ import { formatTable, fmtNum, fmtPct } from '../../report/table.js';
 import { tInterval } from '../../report/stats/t-interval.js';
 import type { RunResult } from '../../report/schema.js';
 import type { Act } from '../showcase-acts.js';
-import { catchControl, cleanOutcome } from './act-runs.js';
+import { catchControl, cleanOutcome, CONTROL_SEED_S, runSeconds } from './act-runs.js';
 
 const clean = (r: RunResult): boolean => cleanOutcome(r).clean;
 
@@ -18,6 +18,7 @@ export const moveMappingRefcountAct: Act = {
     'reference. Claim (Matthew Wilcox, Baolin Wang): speculative references can raise the count at any time, so only\n' +
     'page_ref_freeze proves "nobody else"; moving the count test before the lock (v1) or dropping it (v3) is safe,\n' +
     'a count test without the freeze, or GUP-fast without its PTE recheck, loses writes.',
+  plannedS: (quick) => CONTROL_VARIANTS.length * (quick ? 1 : 3) * CONTROL_SEED_S + (quick ? 2 : 3) * CORRECT_VARIANTS.length * runSeconds(quick ? 1 : 2, 0.2),
   async run(ctx) {
     const params = defaultParams(sc);
     const headers = ['variant', 'outcome', 'migrations', 'transient EAGAIN/call, per run', '(a)/call [run-level 95% CI]', 'xa_lock/call', '(a)', '(b)', '(c)', 'Matthew (seen)'];
@@ -74,7 +75,7 @@ export const moveMappingRefcountAct: Act = {
     const overlap = vs.every((a) => vs.every((b) => cis[a].lo <= cis[b].hi && cis[b].lo <= cis[a].hi));
     const c003 = `C003-1: transient-reference EAGAIN per call (a) of the three variants ${overlap ? 'is statistically the same (run-level 95% intervals overlap)' : 'differs on this run (95% intervals apart; run-to-run spread under load is as large)'}`;
     summary.c003_1 = { sameWithin95: overlap };
-    const table = formatTable(headers, rows, { align: ['l', 'l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r'] });
+    const table = formatTable(headers, rows, { align: ['l', 'l', 'r', 'l', 'r', 'r', 'r', 'r', 'r', 'r'], width: ctx.width });
     const note = 'transient EAGAIN: a failed count test or freeze while no pin was held but a speculative reference was (Matthew:\n' +
       '"CPU 1 can observe the higher refcount"). It comes in bursts (a getter preempted inside its get..recheck window\n' +
       'fails every retry), so it swings per run; (a)/call counts each such reference once.\n' +

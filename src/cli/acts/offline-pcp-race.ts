@@ -7,7 +7,7 @@ import { offlinePcpRace } from '../../scenarios/offline-pcp-race.js';
 import { formatTable, fmtNs, fmtNum } from '../../report/table.js';
 import type { RunResult } from '../../report/schema.js';
 import type { Act } from '../showcase-acts.js';
-import { catchControl, cleanOutcome } from './act-runs.js';
+import { catchControl, cleanOutcome, runSeconds } from './act-runs.js';
 
 export const offlinePcpRaceAct: Act = {
   title: 'offline-pcp-race: __offline_pages() vs frees onto pcp lists (v4.19 / v5.1-v5.8 / v5.9 / v5.11)',
@@ -15,6 +15,8 @@ export const offlinePcpRaceAct: Act = {
     'with a widened prepare -> commit window) and a faulter keeps 4 pages of the block mapped. Claim (seed 002): without a second\n' +
     'drain (v5.1-v5.8) an offline can spin forever on a free page left on a pcp list; drain again (v5.9) and zone_pcp_disable\n' +
     '(v5.11, "then we would only need exactly one drain") always finish.',
+  // A livelock is declared after the offline has spun for a while: about 2 s a control seed.
+  plannedS: (quick) => (quick ? 2 : 5) * 2 + 3 * runSeconds(quick ? 1.5 : 4, 0.2),
   async run(ctx) {
     const sc = offlinePcpRace;
     const params = defaultParams(sc);
@@ -56,7 +58,7 @@ export const offlinePcpRaceAct: Act = {
       };
     }
     const headers = ['variant', 'kernel', 'finished/rounds', 'offline p50 / p99', 'drains/round', 'failed checks/round', 'max pcp pages at a check', 'zone locks/free', 'outcome'];
-    const table = formatTable(headers, rows, { align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'] });
+    const table = formatTable(headers, rows, { align: ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'l'], width: ctx.width });
     const note = '"zone locks/free": zone->lock acquisitions per page a freer frees (C002-7: with the pcp lists disabled every free takes it).\n' +
       '"max pcp pages at a check": frames of the range seen on a pcp list at a test_pages_isolated() check (C002-3: 0 under pcp-disable).';
     return {

@@ -8,6 +8,7 @@ import { formatTable, fmtNs, fmtNum, fmtPct } from '../../report/table.js';
 import type { ComparisonRow } from '../../report/compare.js';
 import { fmtEstimate, fmtP } from '../../report/compare-text.js';
 import type { Act } from '../showcase-acts.js';
+import { runSeconds } from './act-runs.js';
 
 const METRICS = ['offlineCompletion', 'migrationSuccess', 'itersPerRound', 'eagainPerMigration', 'offline p99'];
 
@@ -22,6 +23,7 @@ export const offlineRefaultAct: Act = {
   blurb: 'Memory blocks offlined in turn (v5.9 loop) while 3 faulters, each in its own mm, keep touching the 4 pages mapped in the block.\n' +
     'Claim (seed 001, Baoquan He\'s report): with wait_on_page_locked a heavy refault workload keeps every migration failing, so the\n' +
     'offline does not finish while the faulters run; put_and_wait_on_page_locked lets it finish. A round gives up after its budget.',
+  plannedS: (quick) => 2 * (quick ? 3 : 4) * runSeconds(quick ? 1.2 : 3, 0.3),
   async run(ctx) {
     const sc = offlineRefault;
     // The migrator is preempted after try_to_unmap 30% of the time, so faulters sharing its core still
@@ -51,7 +53,7 @@ export const offlineRefaultAct: Act = {
     // the machine has: the act expects the direction (completion not worse, migration success better).
     const asExpected = clean && completion?.verdict !== 'worse' && migration?.verdict === 'better';
     const headers = ['metric', 'wait-locked', 'put-and-wait', 'change [95% CI]', 'p', 'p adj', 'put-and-wait is'];
-    const table = formatTable(headers, rows, { align: ['l', 'r', 'r', 'r', 'r', 'r', 'l'] });
+    const table = formatTable(headers, rows, { align: ['l', 'r', 'r', 'r', 'r', 'r', 'l'], width: ctx.width });
     const note = `* primary metric, tested alone at α = 0.05; the others Holm-adjusted (family-wise α = 0.05), ${repeat} runs per variant.\n` +
       `rounds (wait-locked / put-and-wait): ${sum('wait-locked', 'offlineFinished')}/${sum('wait-locked', 'offlineRounds')} vs ` +
       `${sum('put-and-wait', 'offlineFinished')}/${sum('put-and-wait', 'offlineRounds')} finished within the budget ` +

@@ -7,7 +7,7 @@ import { reclaimLostWakeup, splitVariant } from '../../scenarios/reclaim-lost-wa
 import { formatTable, fmtPct } from '../../report/table.js';
 import type { RunResult } from '../../report/schema.js';
 import type { Act } from '../showcase-acts.js';
-import { catchControl, cleanOutcome } from './act-runs.js';
+import { catchControl, cleanOutcome, CONTROL_SEED_S, runSeconds } from './act-runs.js';
 
 const CAP_S = 10;
 
@@ -25,6 +25,7 @@ export const reclaimLostWakeupAct: Act = {
     'Claim (seed 000, Hugh: "shrink_page_list()\'s __ClearPageLocked(): that was a surprise!"): a put_and_wait waiter that\n' +
     'queued and dropped its reference while reclaim held the lock is never woken by the lock-less clear; the other three\n' +
     'combinations are clean.',
+  plannedS: (quick) => (quick ? 1 : 3) * CONTROL_SEED_S + 3 * runSeconds(quick ? 1 : 2.5, 0.2),
   async run(ctx) {
     const sc = reclaimLostWakeup;
     const params = defaultParams(sc);
@@ -54,7 +55,7 @@ export const reclaimLostWakeupAct: Act = {
       summary[v.name] = { reclaimed: r.counters.reclaimSucceeded, attempts: r.counters.reclaimAttempts, waitersAtRemove: waiters, clean };
     }
     const headers = ['reclaim unlock', 'wait', 'kernel', 'reclaimed/attempts', 'PG_waiters at __remove_mapping', 'outcome'];
-    const table = formatTable(headers, rows, { align: ['l', 'l', 'l', 'r', 'r', 'l'] });
+    const table = formatTable(headers, rows, { align: ['l', 'l', 'l', 'r', 'r', 'l'], width: ctx.width });
     const note = 'The reclaimer is preempted inside its locked window and the faulter paused inside its get -> put window on\n' +
       'purpose (the same perturbation for all four), so waiters meet reclaim more often than unperturbed (C000-8: run with\n' +
       '--reclaim-preempt-prob 0 --jitter-prob 0 for that fraction). A lost wake-up is reported when reclaim frees a frame a\n' +

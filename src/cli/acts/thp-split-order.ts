@@ -6,13 +6,14 @@ import { thpSplitOrder } from '../../scenarios/thp-split-order.js';
 import { formatTable } from '../../report/table.js';
 import type { RunResult } from '../../report/schema.js';
 import type { Act } from '../showcase-acts.js';
-import { catchControl, cleanOutcome } from './act-runs.js';
+import { catchControl, cleanOutcome, CONTROL_SEED_S, runSeconds } from './act-runs.js';
 
 export const thpSplitOrderAct: Act = {
   title: 'thp-split-order: __split_huge_page_tail order (605ca5ede764) x wait_on_page_locked / put_and_wait',
   blurb: 'One 8-subpage THP split and re-formed over and over while 2 faulters wait on its tail entries. Claim (seed 000,\n' +
     'Vlastimil Babka): put_and_wait backported without 605ca5ede764 puts the frozen head and leaks a tail reference;\n' +
     'the old order with wait_on_page_locked, and the new order with either wait, are clean.',
+  plannedS: (quick) => (quick ? 1 : 3) * CONTROL_SEED_S + 3 * runSeconds(quick ? 1 : 2.5, 0.2),
   async run(ctx) {
     const sc = thpSplitOrder;
     const params = defaultParams(sc);
@@ -40,7 +41,7 @@ export const thpSplitOrderAct: Act = {
       summary[v.name] = { splits: r.counters.thpSplits, windowRefs: r.counters.thpWindowRefs, clean };
     }
     const headers = ['split order', 'wait', 'kernel', 'splits', 'tail refs in window', 'outcome'];
-    const table = formatTable(headers, rows, { align: ['l', 'l', 'l', 'r', 'r', 'l'] });
+    const table = formatTable(headers, rows, { align: ['l', 'l', 'l', 'r', 'r', 'l'], width: ctx.width });
     const note = '"tail refs in window": tails whose count a faulter\'s get_page_unless_zero() raised between the count becoming\n' +
       'non-zero and the compound head being cleared (only the old order has such a window; wait-locked survives it).';
     return {
