@@ -80,7 +80,7 @@ test('pagestorm compare --patch gives the same report for a patch variant as for
 test('list --patch shows patch variants beside the built-ins, marked with the file; listScenarios too', async () => {
   const r = cli('list', 'migration-entry-wait', '--patch', BOUNDED);
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /\n {4}wait-locked\n[^\n]+\n {4}put-and-wait\n[^\n]+\n {4}bounded-wait {2}\[patch .*bounded-wait\.mjs, on put-and-wait\]\n {6}RFC \(example\)/);
+  assert.match(r.stdout, /\n {4}wait-locked(?:\n {6}[^\n]+)+\n {4}put-and-wait(?:\n {6}[^\n]+)+\n {4}bounded-wait {2}\[patch .*bounded-wait\.mjs, on put-and-wait\]\n {6}RFC \(example\)/);
   const j = cli('list', '--json', '--patch', BOUNDED, '--patch', PEEK);
   assert.equal(j.status, 0, j.stderr);
   const list = JSON.parse(j.stdout) as { name: string; variants: { name: string; patch?: string }[] }[];

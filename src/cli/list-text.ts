@@ -52,7 +52,7 @@ export function renderScenario(sc: Scenario, width: number): string {
     '', '  variants:',
   ];
   for (const v of sc.variants) {
-    out.push(`    ${v.name}${v.knownBuggy ? '  [known-buggy control]' : ''}`, ...wrapParagraph(`${v.kernel}: ${v.description}`, width, '      '));
+    out.push(`    ${v.name}${v.knownBuggy ? '  [known-buggy control]' : ''}${v.patch ? `  [patch ${v.patch}${v.base ? `, on ${v.base}` : ''}]` : ''}`, ...wrapParagraph(`${v.kernel}: ${v.description}`, width, '      '));
   }
   const rows = sc.params.map((p) => [`--${p.flag}`, String(p.default) + (p.unit ? ` ${p.unit}` : ''), p.kind, meaning(p)]);
   const table = formatTable(['parameter', 'default', 'kind', 'meaning'], rows, { align: ['l', 'r', 'l', 'l'], width: width - 4, wrap: [false, false, false, true] });
