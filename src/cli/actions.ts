@@ -10,6 +10,7 @@ import { renderRunText } from '../report/run-text.js';
 import { comparisonCells, comparisonFootnotes, fmtP } from '../report/compare-text.js';
 import { formatComparisonTable } from '../report/compare-table.js';
 import { fitLines } from '../report/wrap.js';
+import { fmtPct } from '../report/table.js';
 import { renderHtmlReport } from '../report/html.js';
 import { compareReportDoc, runReportDoc } from '../report/run-html.js';
 import { withInterrupt, type Io } from './io.js';
@@ -160,7 +161,7 @@ export async function compareAction(io: Io, name: string, opts: CompareOpts, wor
       done.push(r);
       // After every run --out holds the runs so far (complete: false): a kill loses at most the run in progress.
       if (opts.out) writeJsonAtomic(opts.out, { scenario: sc.name, variants: [a, b], params, complete: false, runsDone: done.length, runsPlanned: 2 * n, runs: done });
-      progress.runDone(r, opts.json ? undefined : `run ${i + 1}/${2 * n}: ${label} ${Object.entries(r.rates).map(([k, x]) => `${k} ${(100 * x.rate).toFixed(1)}%`).join(' ')}${r.forbidden.length ? ' FORBIDDEN' : ''}`);
+      progress.runDone(r, opts.json ? undefined : `run ${i + 1}/${2 * n}: ${label} ${Object.entries(r.rates).map(([k, x]) => `${k} ${fmtPct(x.rate)}`).join(' ')}${r.forbidden.length ? ' FORBIDDEN' : ''}`);
     },
     onLook: opts.json ? undefined : (l) => progress.log(`look at block ${l.block}: ${primary} p ${fmtP(l.p)}, |z| ${l.z === null ? '–' : l.z.toFixed(2)} vs ${l.bound.toFixed(2)}${l.crossed ? ': verdict reached' : ''}`),
   })));
