@@ -12,10 +12,10 @@ import { runSeconds } from './act-runs.js';
 const REPEAT = (quick: boolean): number => (quick ? 3 : 4);
 const clamp = (x: number): number => Math.min(1, Math.max(0, x));
 
-const NOTE = `Rates: pooled over ${REPEAT(false)} runs per variant, [run-level 95% t interval of the per-run rates]; change and p: Welch's t on\n` +
-  'per-run rates (the primary metric, tested alone at α = 0.05).\n' +
-  'With 2+ faulters and a migrator on a 2-core machine the threads take turns, which relieves the race: the\n' +
-  'decline from 1 to 3 faulters needs a core per thread (run the sweep on a larger machine).';
+const NOTE = `Rates: pooled over ${REPEAT(false)} runs a variant [run-level 95% t interval of the per-run rates].\n` +
+  "Change and p: Welch's t on the per-run rates (the primary metric, tested alone at α = 0.05).\n" +
+  'With 2+ faulters and a migrator on a 2-core machine the threads take turns, which relieves the\n' +
+  'race: the decline from 1 to 3 faulters needs a core per thread (run the sweep on a larger machine).';
 
 export const migrationEntryWaitAct: Act = {
   title: 'migration-entry-wait: wait_on_page_locked (v4.19) vs put_and_wait_on_page_locked (v5.0)',
