@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatTable } from '../src/report/table.js';
-import { fitLines, wrapWords } from '../src/report/wrap.js';
+import { fitLines, reflowLines, wrapWords } from '../src/report/wrap.js';
 import { renderCompareText } from '../src/cli/actions.js';
 import { migrationEntryWait } from '../src/scenarios/migration-entry-wait.js';
 import { colourAllowed, outWidth, progressMode } from '../src/cli/terminal.js';
@@ -38,6 +38,20 @@ test('fitLines wraps prose and lists with a hanging indent and leaves fitting li
   assert.equal(fitLines('short\n  also short', 60), 'short\n  also short');
   assert.deepEqual(wrapWords('+1.2% [+0.5%, +2.1%]', 14, 14, true), ['+1.2%', '[+0.5%, +2.1%]'], 'a table cell keeps its interval whole');
   assert.deepEqual(wrapWords('+1.2% [+0.5%, +2.1%]', 14), ['+1.2% [+0.5%,', '+2.1%]'], 'prose breaks at any space');
+});
+
+test('reflowLines re-wraps hand-wrapped prose as paragraphs and never joins table lines', () => {
+  const note = 'Rates: pooled over 4 runs per variant, [run-level 95% t interval of the per-run rates]; change and p: Welch\'s t on\n' +
+    'per-run rates (the primary metric, tested alone at α = 0.05).\n' +
+    'With 2+ faulters and a migrator on a 2-core machine the threads take turns, which relieves the race: the\n' +
+    'decline from 1 to 3 faulters needs a core per thread.';
+  const text = `a  b\n-  -\n1  2\n${note}`;
+  const out = reflowLines(text, 80);
+  assert.ok(widest(out) <= 80, out);
+  assert.ok(out.startsWith('a  b\n-  -\n1  2\nRates: pooled'), out);
+  assert.match(out, /Welch's t on per-run rates/, 'the continuation joined its paragraph');
+  assert.match(out, /relieves the race: the decline|the race: the\n {2}decline/);
+  assert.deepEqual(out.split('\n').filter((l) => /^\S/.test(l)).map((l) => l.split(' ')[0]), ['a', '-', '1', 'Rates:', 'With'], 'two paragraphs, each wrapped with a hanging indent');
 });
 
 test('the compare text report fits 100 columns: every metric, both sides, verdicts and p values', () => {

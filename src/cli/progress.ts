@@ -1,10 +1,11 @@
 // The progress reporter every long command shares, on stderr. live: one line redrawn in place
-// (\r, the line, erase to its end) about twice a second, finished lines kept above it, and a newline
-// at the end. plain (piped, CI, --json, TERM=dumb): no control sequences at all, finished lines as
+// (\r, the line, erase to its end) about twice a second, finished lines kept above it (wrapped to
+// the width), and a newline at the end. plain (piped, CI, --json, TERM=dumb): no control sequences at all, finished lines as
 // they come and a status line at most every plainEveryS. off (--quiet): nothing.
 import type { Io } from './io.js';
 import { colourAllowed, errWidth, type ProgressMode } from './terminal.js';
 import { renderStatus, type Status } from './progress-line.js';
+import { fitLines } from '../report/wrap.js';
 
 export interface Progress {
   readonly mode: ProgressMode;
@@ -56,7 +57,7 @@ export function startProgress(io: Io, mode: ProgressMode, status: () => Status, 
   draw();
   return {
     mode,
-    log: (line) => { if (!stopped) io.err(`\r${ERASE_LINE}`); io.err(`${line}\n`); draw(); },
+    log: (line) => { if (!stopped) io.err(`\r${ERASE_LINE}`); io.err(`${fitLines(line, width())}\n`); draw(); },
     out: (t) => { if (!stopped) io.err(`\r${ERASE_LINE}`); io.out(t); draw(); },
     stop: () => {
       if (stopped) return;

@@ -7,7 +7,7 @@ import { SHOWCASE_ACTS, type ActResult } from './showcase-acts.js';
 import { showcaseProgress } from './showcase-progress.js';
 import { showingProgress } from './progress.js';
 import { outWidth } from './terminal.js';
-import { fitLines } from '../report/wrap.js';
+import { fitLines, reflowLines } from '../report/wrap.js';
 
 export async function showcaseAction(io: Io, opts: { quick?: boolean; json?: boolean; quiet?: boolean; out?: string; html?: string }): Promise<void> {
   checkOutputs(opts);
@@ -18,11 +18,11 @@ export async function showcaseAction(io: Io, opts: { quick?: boolean; json?: boo
   await showingProgress(progress, () => withInterrupt(io, async (signal) => {
     for (const act of SHOWCASE_ACTS) {
       if (signal.aborted) break;
-      if (!opts.json) progress.out(`\n${fitLines(`== ${act.title} ==`, width)}\n${fitLines(act.blurb, width)}\n`);
+      if (!opts.json) progress.out(`\n${fitLines(`== ${act.title} ==`, width)}\n${reflowLines(act.blurb, width)}\n`);
       const r = await act.run({ quick: opts.quick === true, signal, width, progress: (s) => progress.step(s, !opts.json) });
       acts.push(r);
       progress.actDone(r);
-      if (!opts.json) progress.out(`${fitLines(r.text, width)}\n`);
+      if (!opts.json) progress.out(`${reflowLines(r.text, width)}\n`);
     }
   }));
   const doc = { showcase: acts.map((a) => ({ title: a.title, summary: a.summary })), elapsedS: (performance.now() - t0) / 1000 };

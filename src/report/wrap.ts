@@ -81,3 +81,20 @@ export function fitLines(text: string, width: number): string {
     return wrapParagraph(line.slice(indent.length), width, indent, '  ');
   }).join('\n');
 }
+
+/**
+ * fitLines for hand-wrapped prose (the showcase's blurbs and notes, wrapped at ~115 columns): a line
+ * that is too wide takes the lines after it into one paragraph, up to one ending a sentence or a
+ * blank or indented line, before wrapping, so no continuation is left with a word or two on it.
+ * Lines that fit (tables) are never joined.
+ */
+export function reflowLines(text: string, width: number): string {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i];
+    while (textWidth(line) > width && i + 1 < lines.length && /^\S/.test(lines[i + 1]) && !/[.:]$/.test(line)) line = `${line} ${lines[++i]}`;
+    out.push(line);
+  }
+  return fitLines(out.join('\n'), width);
+}
