@@ -100,6 +100,8 @@ export const WE_LINKED = 5; // 1 while on a bucket list
 export const WQ_FLAG_EXCLUSIVE = 0x01;
 export const WQ_FLAG_WOKEN = 0x02;
 export const WQ_FLAG_BOOKMARK = 0x04;
+export const WQ_FLAG_CUSTOM = 0x08; // v5.9+: a lock-handoff waiter (the waker takes the bit for it)
+export const WQ_FLAG_DONE = 0x10; // v5.9+: the waiter owns the bit it waited for
 export const NIL = 0; // the empty link under the id + 1 rule
 
 // Task line: the futex word and per-task bookkeeping.
@@ -121,6 +123,12 @@ export const TLB_CELL = 10; // TLB slot: PTE cell + 1 this CPU accesses through,
 export const TLB_VAL = 11; // the PTE value it read
 export const PCP_ALLOC_ISOLATED = 12; // pages of an ISOLATE block handed out from this pcp (allowed, seed 002)
 
+// Per-CPU TLB line (tlb.ts): TLB_ENTRIES direct-mapped cached translations, each (PTE cell + 1, PTE).
+export const TLB_ENTRIES = LINE / 2;
+// Per-CPU folio batch line (lru-batch.ts): count, then up to LRU_BATCH_SIZE pfn + 1 (PAGEVEC_SIZE 15).
+export const LRU_BATCH_COUNT = 0;
+export const LRU_BATCH_SIZE = LINE - 1;
+
 // Zone line(s).
 export const Z_LOCK = 0;
 export const Z_NR_ISOLATE = 1; // nr_isolate_pageblock
@@ -141,6 +149,7 @@ export const C_MEASURE = 3; // 0 during warm-up, 1 while measuring
 export const C_QUIESCE = 4; // audit request: roles park when set
 export const C_PARKED = 5; // roles parked for an audit
 export const C_INTERVAL = 6; // soak interval number: roles ship and reset their histograms when it moves
+export const C_LRU_DISABLE = 7; // lru_disable_count (v5.13+ mm/swap.c): folio_add_lru() bypasses the batches while > 0
 export const C_SCRATCH = 8; // words 8..15: free for tests and tools
 export const CONTROL_WORDS = LINE;
 
@@ -163,7 +172,7 @@ export const FB_FIRST_MS = 1;
 export const FB_DETAIL = 2; // 4 words
 export const FB_WORDS = 8;
 
-export const STAT_WORDS_PER_TASK = 96; // counters per task row (names in stats.ts), 6 lines
+export const STAT_WORDS_PER_TASK = 128; // counters per task row (names in stats.ts), 8 lines
 
 // Per-frame trace words (MemConfig.pageTrace): harness instrumentation around page_ref_freeze() and
 // the speculative getters (GUP-fast, lock-free page-cache lookup), read to classify their races.
@@ -220,6 +229,8 @@ export interface Layout {
   pageTrace: number; // PT_WORDS per frame when cfg.pageTrace, else empty
   acks: number; // cfg.ackWords words
   lwDump: number; // LWD_WORDS: the FO1 state dump
+  tlb: number; // one line per CPU: TLB_ENTRIES cached translations (tlb.ts)
+  lruBatch: number; // one line per CPU: the folio_add_lru() batch (lru-batch.ts)
   totalWords: number;
 }
 
@@ -266,8 +277,10 @@ export function computeLayout(cfg: MemConfig): Layout {
   const pageTrace = take(cfg.pageTrace ? cfg.pages * PT_WORDS : 0);
   const acks = take(cfg.ackWords ?? 0);
   const lwDump = take(LWD_WORDS);
+  const tlb = take(cfg.cpus * LINE);
+  const lruBatch = take(cfg.cpus * LINE);
   return {
     cfg: { ...cfg }, control, zone, pages, lru, data, blocks, nBlocks, ptes, ptl, slots, xaLock,
-    waitTable, entries, taskLines, cpuLines, forbidden, stats, statsBase, pageTrace, acks, lwDump, totalWords: at,
+    waitTable, entries, taskLines, cpuLines, forbidden, stats, statsBase, pageTrace, acks, lwDump, tlb, lruBatch, totalWords: at,
   };
 }

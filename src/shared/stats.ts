@@ -28,7 +28,11 @@ export const STAT_NAMES = [
   // memory offline (__offline_pages, seed 002): rounds, the freers' allocator cost, the periodic audit
   'offlineRounds', 'offlineFinished', 'offlineTimedOut', 'offlineIters', 'offlineCheckFails', 'offlinePcpSeen',
   'freerAllocs', 'freerFrees', 'freerAllocZoneLocks', 'freerFreeZoneLocks', 'audits', 'auditSkipped',
-  // offline, reclaim, gup, thp (later issues append here)
+  // v6.x migration (issue 9): the caching TLB, the lock-free fault path, the folio lock, migrate_pages_batch, move_pages(2)
+  'tlbHits', 'tlbMisses', 'tlbFlushes', 'tlbBatchFlushes', 'noneFaults', 'anonBackoffs', 'shmemFaults', 'shmemNoPage',
+  'shmemLockWaits', 'shmemMapped', 'lockHandoffs', 'unmapEagain', 'moveEagain', 'moveEagainWaiters', 'lruBatchAdds',
+  'lruDrains', 'movePagesCalls', 'movePagesFailed', 'movePagesBusy', 'wrongNode',
+  // later issues append here
 ] as const;
 export type StatName = (typeof STAT_NAMES)[number];
 export const STAT: Record<StatName, number> = Object.fromEntries(STAT_NAMES.map((n, i) => [n, i])) as Record<StatName, number>;

@@ -3,6 +3,7 @@
 import type { Mem } from './memory.js';
 import { makePageOps, type FreeHook, type PageOps } from './page.js';
 import { makeWaitqueue, type Waitqueue } from './waitqueue.js';
+import { makeFolioWaitqueue } from './folio-wait.js';
 import { makePageLock, type PageLock, type UnlockVariant } from './pagelock.js';
 import { DEFAULT_SLEEP, type SleepPolicy } from './sleep.js';
 import { makeDelay, type CostModel, type DelayFn } from './cost.js';
@@ -10,8 +11,13 @@ import { makeAllocator, type Allocator } from './alloc/allocator.js';
 import { statRow } from './stats.js';
 import type { KernelHooks } from './mm/hooks.js';
 
+/** The page lock and its waitqueues: v4.19/v5.0 (waitqueue.ts) or v5.9+ with lock handoff (folio-wait.ts). */
+export const PAGE_LOCK_VARIANTS = ['v5.0', 'v5.9-handoff'] as const;
+export type PageLockVariant = (typeof PAGE_LOCK_VARIANTS)[number];
+
 export interface TaskOptions {
   bookmark?: boolean;
+  pageLock?: PageLockVariant;
   sleep?: Partial<SleepPolicy>;
   cost?: CostModel;
   seed?: number;
@@ -61,12 +67,8 @@ export function makeTask(m: Mem, tid: number, o: TaskOptions = {}): Task {
   let self: Task | undefined;
   const freeHook = hooks.freePage;
   const pg = makePageOps(m, tid, freeHook ? (pfn) => freeHook(self!, pfn) : o.freeHook ?? alloc.freePage);
-  const wq = makeWaitqueue(m, tid, {
-    bookmark: o.bookmark ?? true,
-    sleep: { ...DEFAULT_SLEEP, ...o.sleep },
-    delay,
-    putPage: pg.putPage,
-  });
+  const wqOpt = { bookmark: o.bookmark ?? true, sleep: { ...DEFAULT_SLEEP, ...o.sleep }, delay, putPage: pg.putPage };
+  const wq = o.pageLock === 'v5.9-handoff' ? makeFolioWaitqueue(m, tid, wqOpt) : makeWaitqueue(m, tid, wqOpt);
   const lock = makePageLock(m, pg, wq, delay, o.unlock ?? 'unlock-page', tid, o.trackReleases ?? false);
   const unlockHook = hooks.unlockPage;
   if (unlockHook) lock.unlockPage = (pfn) => unlockHook(self!, pfn);

@@ -40,6 +40,8 @@ export interface Waitqueue {
   /** The queueing half (prepare_to_wait): tail-queue, PG_waiters, TASK_SLEEPING; lets a test queue many tasks. */
   prepareToWaitPage(pfn: number, bit: number, behavior: Behavior): void;
   wakeUpPageBit(pfn: number, bit: number): void;
+  /** v6.x migration_entry_wait_on_locked(): no reference; drops the held ptl once queued (folio-wait.ts only). */
+  migrationEntryWaitOnLocked?(pfn: number, ptl: number): void;
 }
 
 export function makeWaitqueue(m: Mem, tid: number, opt: WaitqueueOptions): Waitqueue {
