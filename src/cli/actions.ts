@@ -64,7 +64,7 @@ export function listAction(io: Io, name: string | undefined, opts: { json?: bool
   const list = name ? [scenarioOrThrow(name)] : cliRegistry().scenarios;
   if (opts.json) {
     io.out(`${JSON.stringify(list.map((s) => ({
-      name: s.name, title: s.title, seeds: s.seeds, description: s.description, variants: s.variants, primary: primaryMetricOf(s), metrics: metricsFor(s).map((m) => m.name),
+      name: s.name, title: s.title, seeds: s.seeds, sources: s.sources ?? [], description: s.description, variants: s.variants, primary: primaryMetricOf(s), metrics: metricsFor(s).map((m) => m.name),
       params: s.params.map(({ key, flag, kind, default: d, min, max, choices, unit, description, source }) => ({ key, flag, kind, default: d, min, max, choices, unit, description, source })),
       histograms: s.histograms,
     })), null, 2)}\n`);

@@ -46,7 +46,8 @@ function meaning(p: ParamSpec): string {
 export function renderScenario(sc: Scenario, width: number): string {
   const out: string[] = [
     ...wrapParagraph(`${sc.name}: ${sc.title}`, width, '', '  '),
-    ...wrapParagraph(`seeds: ${sc.seeds.join(', ')}`, width, '  ', '  '),
+    ...(sc.seeds.length ? wrapParagraph(`seeds: ${sc.seeds.join(', ')}`, width, '  ', '  ') : []),
+    ...(sc.sources ?? []).map((x) => wrapParagraph(`source: ${x}`, width, '  ', '    ')).flat(),
     ...wrapParagraph(sc.description, width, '  '),
     ...wrapParagraph(`primary metric (compare): ${primaryMetricOf(sc)}`, width, '  '),
     '', '  variants:',

@@ -7,8 +7,9 @@ import { reclaimLostWakeup } from './reclaim-lost-wakeup.js';
 import { offlinePcpRace } from './offline-pcp-race.js';
 import { offlineRefault } from './offline-refault.js';
 import { migrateAllocOrder } from './migrate-alloc-order.js';
+import { movePagesRace } from './move-pages-race.js';
 
-export const SCENARIOS: Scenario[] = [migrationEntryWait, moveMappingRefcount, thpSplitOrder, reclaimLostWakeup, offlinePcpRace, offlineRefault, migrateAllocOrder];
+export const SCENARIOS: Scenario[] = [migrationEntryWait, moveMappingRefcount, thpSplitOrder, reclaimLostWakeup, offlinePcpRace, offlineRefault, migrateAllocOrder, movePagesRace];
 
 export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);

@@ -63,6 +63,8 @@ export interface Scenario {
   name: string;
   title: string;
   seeds: string[];
+  /** Where the scenario's claims come from when it has no seed (threads, commits, selftests), one line each. */
+  sources?: string[];
   description: string;
   variants: VariantSpec[];
   params: ParamSpec[];

@@ -10,9 +10,11 @@ import { reclaimer } from './reclaimer.js';
 import { offliner } from './offliner.js';
 import { freer } from './freer.js';
 import { locker } from './locker.js';
+import { reader } from './reader.js';
+import { pageMover } from './page-mover.js';
 import { loadPatchSide, type PatchSide } from './patch-side.js';
 
-export const ROLES: Record<string, (ctx: RoleContext) => RoleResult> = { faulter, migrator, 'gup-reader': gupReader, 'cache-pinner': cachePinner, 'thp-splitter': thpSplitter, reclaimer, offliner, freer, locker };
+export const ROLES: Record<string, (ctx: RoleContext) => RoleResult> = { faulter, migrator, 'gup-reader': gupReader, 'cache-pinner': cachePinner, 'thp-splitter': thpSplitter, reclaimer, offliner, freer, locker, reader, 'move-pages': pageMover };
 
 export default async function runRole(p: RolePayload): Promise<RoleResult> {
   // Without a patch nothing is awaited: the loop runs in this call, as before.

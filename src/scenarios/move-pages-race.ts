@@ -1,0 +1,117 @@
+// The 2024 migration-vs-shmem-fault race (kernel-model-v6.md Part 2), shaped like
+// tools/testing/selftests/mm/migration.c: one page ping-ponged between two nodes by move_pages(2)
+// while readers loop on loads. With an eager TLB flush a reader faults on the none PTE between
+// ptep_clear_flush() and the migration entry, takes a reference in shmem_fault and sleeps on the
+// folio lock that migration holds, so folio_migrate_mapping()'s freeze fails, retry after retry.
+import { ANON_MAPPING, C_LRU_DISABLE, DEFAULT_MEM, LINE, LRU_BATCH_COUNT, MIGRATE_MOVABLE, MIGRATE_RECLAIMABLE, PAGE_WORDS, PF_FLAGS, PF_INDEX, PF_MAPCOUNT, PF_MAPPING, PF_REF, PG_lru, PG_swapbacked, PG_uptodate, PTE_PRESENT, PTE_WRITE, pteMake } from '../shared/layout.js';
+import type { Mem } from '../shared/memory.js';
+import { initZone } from '../shared/alloc/init.js';
+import { makeTask } from '../shared/task.js';
+import { pteCell } from '../shared/pagetable.js';
+import { fileMapping, slotCell } from '../shared/pagecache.js';
+import { checkMappedPages, type MappedPages } from './mapped-pages.js';
+import { costModelFrom, costParams, sleepParams, waitOptionsFrom } from './common-params.js';
+import type { Params, RoleSpec, Scenario, Violation } from './types.js';
+
+const num = (p: Params, k: string): number => p[k] as number;
+const shared = (p: Params): boolean => p.mapping === 'shared-anon';
+const PAGES_PER_NODE = 32;
+const PAGES_PER_BLOCK = 8;
+
+/** Mappings of the page: the parent's and one per forked reader (shared), or one mm for all threads. */
+const mapcountOf = (p: Params): number => (shared(p) ? num(p, 'readers') + 1 : 1);
+const mappedOf = (p: Params): MappedPages => ({ pages: 1, mapcount: mapcountOf(p), file: shared(p), pcpHigh: 6, pcpBatch: 2 });
+
+function boot(m: Mem, p: Params): void {
+  const w = m.w;
+  for (let b = 0; b < m.L.nBlocks; b++) Atomics.store(w, m.L.blocks + b, b < m.L.nBlocks / 2 ? MIGRATE_MOVABLE : MIGRATE_RECLAIMABLE);
+  initZone(m, { high: 6, batch: 2 });
+  const t = makeTask(m, 0);
+  const pfn = t.alloc.allocPage(MIGRATE_MOVABLE); // on node 0
+  if (pfn < 0) throw new Error('boot: the zone ran out of frames');
+  const a = m.L.pages + pfn * PAGE_WORDS;
+  const mapcount = mapcountOf(p);
+  Atomics.store(w, a + PF_REF, mapcount + (shared(p) ? 1 : 0));
+  w[a + PF_MAPCOUNT] = mapcount;
+  w[a + PF_MAPPING] = shared(p) ? fileMapping(0) : ANON_MAPPING;
+  w[a + PF_INDEX] = 0;
+  Atomics.or(w, a + PF_FLAGS, PG_lru | PG_uptodate | PG_swapbacked);
+  for (let mm = 0; mm < mapcount; mm++) Atomics.store(w, pteCell(m, mm, 0), pteMake(pfn, PTE_PRESENT | PTE_WRITE));
+  if (shared(p)) Atomics.store(w, slotCell(m, 0, 0), pfn + 1);
+}
+
+export const TLB_FLUSH_MODES = ['eager', 'deferred'] as const;
+
+export const movePagesRace: Scenario = {
+  name: 'move-pages-race',
+  title: 'move_pages vs a shmem reader: eager vs deferred TLB flush (v6.x, 2024)',
+  seeds: [],
+  sources: [
+    'Dev Jain, "Race condition observed between page migration and page fault handling on arm64 machines", 1 Aug 2024 (20240801081657.1386743-1-dev.jain@arm.com)',
+    'David Hildenbrand, 1 Aug 2024 (in 20240801134358.GB4794@willie-the-truck): forcing should_defer_flush() false on x86 "fails all of the time"',
+    'Dev Jain, 5 Aug 2024: raising NR_MAX_MIGRATE_(A)SYNC_RETRY does not help; tools/testing/selftests/mm/migration.c',
+    'pagestorm design: ../shared/design/kernel-model-v6.md Part 2 (claims R1-R3, R7)',
+  ],
+  description: 'The selftest mm/migration.c shared_anon on the v6.x path: move_pages(2) ping-pongs one page between two nodes ' +
+    'while readers loop on loads. A reader that faults on the none PTE left by ptep_clear_flush() takes a folio reference in ' +
+    'shmem_fault() and sleeps on the folio lock migration holds; every move-stage retry then fails (Dev Jain, Aug 2024).',
+  variants: [
+    { name: 'mainline', kernel: 'v6.7-v6.9 mm/migrate.c migrate_pages_batch, mm/rmap.c try_to_migrate_one', description: 'nuke the PTE, flush (now, or deferred to try_to_unmap_flush in MIGRATE_ASYNC where the arch defers), then set the migration entry' },
+    { name: 'no-flush-before-copy', kernel: 'none (a broken control)', description: 'the deferred TLB flush is done only after the move loop, so a reader writes through its stale translation after the copy (FO2)', knownBuggy: true },
+  ],
+  params: [
+    { key: 'readers', flag: 'readers', kind: 'int', min: 1, max: 63, default: 1, description: 'reader threads looping on loads (the selftest: nthreads - 1)' },
+    { key: 'mapping', flag: 'mapping', kind: 'choice', choices: ['shared-anon', 'private-anon'], default: 'shared-anon', description: 'shared-anon: each reader its own mm on one shmem page (the selftest\'s forked children); private-anon: threads of one mm', source: 'tools/testing/selftests/mm/migration.c shared_anon / private_anon' },
+    { key: 'tlbFlush', flag: 'tlb-flush', kind: 'choice', choices: TLB_FLUSH_MODES, default: 'eager', description: 'eager: ptep_clear_flush() flushes at once (arm64 with REPEAT_TLBI, x86 with should_defer_flush() forced false); deferred: MIGRATE_ASYNC unmaps with TTU_BATCH_FLUSH (x86 default)', source: 'David Hildenbrand, 1 Aug 2024: forced eager on x86 "fails all of the time"' },
+    { key: 'retryScale', flag: 'retry-scale', kind: 'int', min: 1, max: 100, default: 1, description: 'multiplies NR_MAX_MIGRATE_(A)SYNC_RETRY and NR_MAX_MIGRATE_PAGES_RETRY', source: 'Dev Jain, 5 Aug 2024: pumping up the retry macros left the test failing' },
+    ...costParams,
+    ...sleepParams,
+  ],
+  histograms: {
+    movePages: { unit: 'ns', description: 'one move_pages(2) call' },
+    readerFault: { unit: 'ns', description: "a reader's fault: TLB miss on an unusable PTE -> the access can be retried" },
+    callsToFailure: { unit: 'count', description: 'move_pages calls up to and including the first failure of a trial' },
+    failureRun: { unit: 'count', description: 'consecutive failed move_pages calls (the selftest patch fails after 100)' },
+  },
+  memConfig(p) {
+    const roles = num(p, 'readers') + 1;
+    return { ...DEFAULT_MEM, pages: 2 * PAGES_PER_NODE, pagesPerBlock: PAGES_PER_BLOCK, tasks: roles, cpus: roles, mms: mapcountOf(p), ptesPerMm: 1, files: 1, slotsPerFile: 1 };
+  },
+  setup(m, p) {
+    boot(m, p);
+  },
+  roles(p, variant) {
+    const task = { cost: costModelFrom(p), ...waitOptionsFrom(p), seed: num(p, 'seed'), pageLock: 'v5.9-handoff' as const };
+    const mover = { mm: 0, idx: 0, unmapPte: 'clear-flush-set', tlbDefer: p.tlbFlush === 'deferred', retryScale: num(p, 'retryScale'), noFlushBeforeMove: variant === 'no-flush-before-copy' };
+    const out: RoleSpec[] = [{ role: 'move-pages', config: mover, task }];
+    for (let i = 0; i < num(p, 'readers'); i++) {
+      out.push({ role: 'reader', config: shared(p) ? { mm: i + 1, idx: 0, file: 0 } : { mm: 0, idx: 0 }, task });
+    }
+    return out;
+  },
+  checkQuiescent(m, p) {
+    const out: Violation[] = checkMappedPages(m, mappedOf(p));
+    for (let c = 0; c < m.L.cfg.cpus; c++) {
+      if (m.w[m.L.lruBatch + c * LINE + LRU_BATCH_COUNT] !== 0) out.push({ kind: 'invariant', detail: `cpu ${c}: an LRU-add batch still holds folios` });
+    }
+    if (Atomics.load(m.w, m.L.control + C_LRU_DISABLE) !== 0) out.push({ kind: 'invariant', detail: 'lru_cache_disable() was not balanced by lru_cache_enable()' });
+    return out;
+  },
+  rates(c) {
+    return { movePagesSuccess: { successes: c.movePagesCalls - c.movePagesFailed, trials: c.movePagesCalls } };
+  },
+  derived(c) {
+    const calls = c.movePagesCalls || NaN;
+    const ok = c.movePagesCalls - c.movePagesFailed || NaN;
+    return {
+      callsPerFailure: c.movePagesFailed ? c.movePagesCalls / c.movePagesFailed : NaN, // the geometric MLE; NaN with no failure
+      failuresPer1000Calls: (1000 * c.movePagesFailed) / calls,
+      futileRetriesPerCall: c.moveEagainWaiters / calls,
+      noneFaultsPerCall: c.noneFaults / calls,
+      unmapRemapPerSuccess: (c.unmapOps + c.remapOps) / ok,
+      tlbFlushesPerSuccess: (c.tlbFlushes + c.tlbBatchFlushes) / ok,
+    };
+  },
+  better: { failuresPer1000Calls: 'lower', futileRetriesPerCall: 'lower', noneFaultsPerCall: 'lower', unmapRemapPerSuccess: 'lower' },
+  primary: 'movePagesSuccess',
+};
