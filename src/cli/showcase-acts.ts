@@ -9,6 +9,7 @@ import { offlinePcpRaceAct } from './acts/offline-pcp-race.js';
 import { offlineRefaultAct } from './acts/offline-refault.js';
 import { reclaimLostWakeupAct } from './acts/reclaim-lost-wakeup.js';
 import { migrateAllocOrderAct } from './acts/migrate-alloc-order.js';
+import { movePagesRaceAct } from './acts/move-pages-race.js';
 
 export interface ActContext {
   quick: boolean;
@@ -36,4 +37,4 @@ export interface Act {
   run(ctx: ActContext): Promise<ActResult>;
 }
 
-export const SHOWCASE_ACTS: Act[] = [migrationEntryWaitAct, thpSplitOrderAct, moveMappingRefcountAct, offlinePcpRaceAct, offlineRefaultAct, reclaimLostWakeupAct, migrateAllocOrderAct];
+export const SHOWCASE_ACTS: Act[] = [migrationEntryWaitAct, thpSplitOrderAct, moveMappingRefcountAct, offlinePcpRaceAct, offlineRefaultAct, reclaimLostWakeupAct, migrateAllocOrderAct, movePagesRaceAct];
