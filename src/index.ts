@@ -8,7 +8,8 @@ import type { CompareResult, RunResult } from './report/schema.js';
 
 export { definePatch } from './patch/define.js';
 export type { Patch, PatchVariant, PatchExtension, PatchScenario, PatchMetrics, PatchRole } from './patch/define.js';
-export { HOOKS, HOOK_NAMES, RETRY_STOP, RETRY_TRY, RETRY_FORCE } from './shared/mm/hooks.js';
+export { HOOKS, HOOK_NAMES, RETRY_STOP, RETRY_TRY, RETRY_FORCE, MOVE_RETRY, MOVE_BACK_OFF } from './shared/mm/hooks.js';
+export type { UnmapPteOps } from './shared/mm/try-to-migrate.js';
 export type { KernelHooks, HookName, HookSeam } from './shared/mm/hooks.js';
 export type { OfflineSteps, OfflineRound } from './shared/mm/memory-hotplug.js';
 export * from './patch/kernel.js';

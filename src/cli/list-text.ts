@@ -4,6 +4,10 @@ import type { ParamSpec, Scenario } from '../scenarios/types.js';
 import { primaryMetricOf } from '../run/compare-runs.js';
 import { formatTable } from '../report/table.js';
 import { textWidth, wrapParagraph } from '../report/wrap.js';
+import { IN_TREE_PATCHES } from '../patch/in-tree.js';
+
+/** A patch file as list shows it: the source file for the in-tree ones, the path given otherwise. */
+const patchLabel = (path: string): string => (IN_TREE_PATCHES.includes(path) ? `in-tree patch src/patches/${path.replace(/^.*\//, '').replace(/\.js$/, '.ts')}` : `patch ${path}`);
 
 /** s cut to width code points, the cut marked with '…'. */
 export function truncate(s: string, width: number): string {
@@ -53,7 +57,7 @@ export function renderScenario(sc: Scenario, width: number): string {
     '', '  variants:',
   ];
   for (const v of sc.variants) {
-    out.push(`    ${v.name}${v.knownBuggy ? '  [known-buggy control]' : ''}${v.patch ? `  [patch ${v.patch}${v.base ? `, on ${v.base}` : ''}]` : ''}`, ...wrapParagraph(`${v.kernel}: ${v.description}`, width, '      '));
+    out.push(`    ${v.name}${v.knownBuggy ? '  [known-buggy control]' : ''}${v.patch ? `  [${patchLabel(v.patch)}${v.base ? `, on ${v.base}` : ''}]` : ''}`, ...wrapParagraph(`${v.kernel}: ${v.description}`, width, '      '));
   }
   const rows = sc.params.map((p) => [`--${p.flag}`, String(p.default) + (p.unit ? ` ${p.unit}` : ''), p.kind, meaning(p)]);
   const table = formatTable(['parameter', 'default', 'kind', 'meaning'], rows, { align: ['l', 'r', 'l', 'l'], width: width - 4, wrap: [false, false, false, true] });

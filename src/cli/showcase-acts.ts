@@ -10,6 +10,7 @@ import { offlineRefaultAct } from './acts/offline-refault.js';
 import { reclaimLostWakeupAct } from './acts/reclaim-lost-wakeup.js';
 import { migrateAllocOrderAct } from './acts/migrate-alloc-order.js';
 import { movePagesRaceAct } from './acts/move-pages-race.js';
+import { movePagesFixesAct } from './acts/move-pages-fixes.js';
 
 export interface ActContext {
   quick: boolean;
@@ -37,4 +38,4 @@ export interface Act {
   run(ctx: ActContext): Promise<ActResult>;
 }
 
-export const SHOWCASE_ACTS: Act[] = [migrationEntryWaitAct, thpSplitOrderAct, moveMappingRefcountAct, offlinePcpRaceAct, offlineRefaultAct, reclaimLostWakeupAct, migrateAllocOrderAct, movePagesRaceAct];
+export const SHOWCASE_ACTS: Act[] = [migrationEntryWaitAct, thpSplitOrderAct, moveMappingRefcountAct, offlinePcpRaceAct, offlineRefaultAct, reclaimLostWakeupAct, migrateAllocOrderAct, movePagesRaceAct, movePagesFixesAct];

@@ -3,6 +3,7 @@
 import { PAGE_WORDS, PF_FLAGS, PG_locked, PG_waiters } from '../shared/layout.js';
 import { DROP, EXCLUSIVE, SHARED } from '../shared/waitqueue.js';
 import type { Task } from '../shared/task.js';
+import { expectedPageRefs } from '../shared/mm/move-mapping.js';
 
 /** get_page_unless_zero(): +1 unless the count is 0 (free or frozen). */
 export const getPageUnlessZero = (t: Task, pfn: number): boolean => t.pg.getPageUnlessZero(pfn);
@@ -40,3 +41,11 @@ export const pageLocked = (t: Task, pfn: number): boolean => (Atomics.load(t.m.w
 export const countEvent = (t: Task, name: string, n = 1): void => { t.m.w[t.counters[name]] += n; };
 
 export { DROP, EXCLUSIVE, SHARED, PG_locked, PG_waiters };
+
+/** folio_test_waiters(): PG_waiters, set by whoever sleeps on (or waits for) the folio's lock. */
+export const pageWaiters = (t: Task, pfn: number): boolean => (Atomics.load(t.m.w, pageFlagsWord(t, pfn)) & PG_waiters) !== 0;
+/** folio_expected_refs() of the v6.x path: our isolation reference, + the page cache's for a mapped file or shmem folio. */
+export const expectedRefs = (t: Task, pfn: number): number => expectedPageRefs(t, pfn);
+/** Spends the cost model's named site (e.g. SITE.staticKeyToggle): the step's time, as the built-in steps do. */
+export const spend = (t: Task, site: number): void => t.delay(site);
+export { waitVarEventTimeout, wakeUpVar, folioPutWakeupKey, toggleFolioPutWakeupKey } from '../shared/wait-var.js';

@@ -10,6 +10,7 @@ import type { Patch, PatchExtension, PatchScenario } from './define.js';
 import { loadPatchFile, PatchLoadError, type LoadedFile } from './load.js';
 import { validatePatch, type Known } from './validate.js';
 import { counterNames } from './counters.js';
+import { IN_TREE_PATCHES } from './in-tree.js';
 
 export interface Registry {
   scenarios: Scenario[];
@@ -20,8 +21,9 @@ export interface Registry {
 /** The built-ins alone. */
 export const BUILT_IN: Registry = { scenarios: SCENARIOS, patches: [], find: (n) => SCENARIOS.find((s) => s.name === n) };
 
-/** Loads, validates and merges patch files (in order); throws one InputError listing every problem. */
-export async function loadRegistry(files: readonly string[]): Promise<Registry> {
+/** Loads, validates and merges the in-tree patches and these files (in order); throws one InputError listing every problem. */
+export async function loadRegistry(given: readonly string[], o: { inTree?: boolean } = {}): Promise<Registry> {
+  const files = [...(o.inTree === false ? [] : IN_TREE_PATCHES), ...given];
   if (files.length === 0) return BUILT_IN;
   const loaded: LoadedFile[] = [];
   const problems: string[] = [];
@@ -55,15 +57,17 @@ export async function loadRegistry(files: readonly string[]): Promise<Registry> 
   return buildRegistry(loaded);
 }
 
-/** Merges validated patches into the scenario list. */
+/** Merges validated patches into the scenario list; each scenario carries only the files that touch it. */
 export function buildRegistry(loaded: readonly LoadedFile[]): Registry {
   const patches: PatchRecord[] = loaded.map((l) => ({ path: l.path, sha256: l.sha256 }));
-  const values = loaded.map((l) => l.value as Patch);
-  const counters = counterNames(values);
   const own: Scenario[] = loaded.flatMap((l) => ((l.value as Patch).scenarios ?? []).map((s) => ownScenario(s, l.path)));
   const scenarios = [...SCENARIOS, ...own].map((sc) => {
-    const exts = loaded.flatMap((l) => ((l.value as Patch).extend ?? []).filter((e) => e.scenario === sc.name).map((e) => ({ e, path: l.path })));
-    return withPatches(sc, exts, patches, counters);
+    // A file touches a scenario it extends or defines; one with roles touches every scenario a patch touches.
+    const extendsIt = (p: Patch): boolean => (p.extend ?? []).some((e) => e.scenario === sc.name) || (p.scenarios ?? []).some((s) => s.name === sc.name);
+    if (!loaded.some((l) => extendsIt(l.value as Patch))) return sc; // runs without loading any patch
+    const relevant = loaded.filter((l) => extendsIt(l.value as Patch) || Object.keys((l.value as Patch).roles ?? {}).length > 0);
+    const exts = relevant.flatMap((l) => ((l.value as Patch).extend ?? []).filter((e) => e.scenario === sc.name).map((e) => ({ e, path: l.path })));
+    return withPatches(sc, exts, relevant.map((l) => ({ path: l.path, sha256: l.sha256 })), counterNames(relevant.map((l) => l.value as Patch)));
   });
   return { scenarios, patches, find: (n) => scenarios.find((s) => s.name === n) };
 }

@@ -23,6 +23,7 @@ export const COST_SITES = [
   'reclaimChecks', // shrink_page_list between trylock_page and try_to_unmap: references, dirty, writeback (⟂)
   'reclaimGap', // a reclaimer's pause between shrink_page_list() calls
   'splitTailGap', // __split_huge_page_tail between its two publishing steps (count vs compound head): 605ca5ede764's window
+  'staticKeyToggle', // static_branch_inc/dec: patching the key's call sites (IPI broadcasts), Hubbard's 2026 RFC
 ] as const;
 export type CostSite = (typeof COST_SITES)[number];
 export const SITE: Record<CostSite, number> = Object.fromEntries(COST_SITES.map((n, i) => [n, i])) as Record<CostSite, number>;

@@ -110,6 +110,7 @@ export const TS_WAKES = 1; // wakes delivered to this task (CAS SLEEPING->RUNNIN
 export const TS_WAIT_PAGE = 2; // page + 1 the task sleeps on, 0 when not sleeping (diagnostics)
 export const TS_WAIT_BIT = 3;
 export const TS_SLEEP_SINCE_MS = 4; // run-relative ms when the task last went to sleep
+export const TS_WAIT_VAR = 5; // pfn + 1 whose _refcount the task waits on in wait_var_event (wait-var.ts), 0 none
 export const TASK_RUNNING = 0;
 export const TASK_SLEEPING = 1;
 
@@ -151,7 +152,9 @@ export const C_PARKED = 5; // roles parked for an audit
 export const C_INTERVAL = 6; // soak interval number: roles ship and reset their histograms when it moves
 export const C_LRU_DISABLE = 7; // lru_disable_count (v5.13+ mm/swap.c): folio_add_lru() bypasses the batches while > 0
 export const C_SCRATCH = 8; // words 8..15: free for tests and tools
-export const CONTROL_WORDS = LINE;
+// Second control line: static keys (a count of enablers, as static_branch_inc/dec).
+export const C_FOLIO_PUT_WAKEUP_KEY = LINE; // folio_put_wakeup_key (John Hubbard's 2026 RFC): folio_put() calls wake_up_var()
+export const CONTROL_WORDS = 2 * LINE;
 
 export const FORBIDDEN_KINDS = [
   'lost-wakeup', // FO1

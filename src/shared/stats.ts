@@ -31,7 +31,8 @@ export const STAT_NAMES = [
   // v6.x migration (issue 9): the caching TLB, the lock-free fault path, the folio lock, migrate_pages_batch, move_pages(2)
   'tlbHits', 'tlbMisses', 'tlbFlushes', 'tlbBatchFlushes', 'noneFaults', 'anonBackoffs', 'shmemFaults', 'shmemNoPage',
   'shmemLockWaits', 'shmemMapped', 'lockHandoffs', 'unmapEagain', 'moveEagain', 'moveEagainWaiters', 'lruBatchAdds',
-  'lruDrains', 'movePagesCalls', 'movePagesFailed', 'movePagesBusy', 'wrongNode',
+  'lruDrains', 'movePagesCalls', 'movePagesFailed', 'movePagesBusy', 'wrongNode', 'unmapBackoffs', 'moveBackoffs',
+  'selftestIterations', 'selftestFailures',
   // later issues append here
 ] as const;
 export type StatName = (typeof STAT_NAMES)[number];

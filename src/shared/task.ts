@@ -67,6 +67,11 @@ export function makeTask(m: Mem, tid: number, o: TaskOptions = {}): Task {
   let self: Task | undefined;
   const freeHook = hooks.freePage;
   const pg = makePageOps(m, tid, freeHook ? (pfn) => freeHook(self!, pfn) : o.freeHook ?? alloc.freePage);
+  const putHook = hooks.folioPut;
+  if (putHook) {
+    const put = pg.putPage;
+    pg.putPage = (pfn) => { put(pfn); putHook(self!, pfn); };
+  }
   const wqOpt = { bookmark: o.bookmark ?? true, sleep: { ...DEFAULT_SLEEP, ...o.sleep }, delay, putPage: pg.putPage };
   const wq = o.pageLock === 'v5.9-handoff' ? makeFolioWaitqueue(m, tid, wqOpt) : makeWaitqueue(m, tid, wqOpt);
   const lock = makePageLock(m, pg, wq, delay, o.unlock ?? 'unlock-page', tid, o.trackReleases ?? false);

@@ -12,9 +12,10 @@ import { freer } from './freer.js';
 import { locker } from './locker.js';
 import { reader } from './reader.js';
 import { pageMover } from './page-mover.js';
+import { transientPinner } from './transient-pinner.js';
 import { loadPatchSide, type PatchSide } from './patch-side.js';
 
-export const ROLES: Record<string, (ctx: RoleContext) => RoleResult> = { faulter, migrator, 'gup-reader': gupReader, 'cache-pinner': cachePinner, 'thp-splitter': thpSplitter, reclaimer, offliner, freer, locker, reader, 'move-pages': pageMover };
+export const ROLES: Record<string, (ctx: RoleContext) => RoleResult> = { faulter, migrator, 'gup-reader': gupReader, 'cache-pinner': cachePinner, 'thp-splitter': thpSplitter, reclaimer, offliner, freer, locker, reader, 'move-pages': pageMover, 'transient-pinner': transientPinner };
 
 export default async function runRole(p: RolePayload): Promise<RoleResult> {
   // Without a patch nothing is awaited: the loop runs in this call, as before.

@@ -13,6 +13,7 @@ import { makeLruBatch } from './lru-batch.js';
 import { removeMigrationPtes } from './rmap.js';
 import { EAGAIN, EBUSY, ENOMEM, SUCCESS, makeMoveMapping } from './move-mapping.js';
 import { makeTryToMigrate, type UnmapPte } from './try-to-migrate.js';
+import { MOVE_BACK_OFF, MOVE_RETRY } from './hooks.js';
 
 export const MIGRATE_ASYNC = 0;
 export const MIGRATE_SYNC_LIGHT = 1;
@@ -60,6 +61,7 @@ export function makeMigratorV6(t: Task, tlb: CachingTlb, o: MigrateV6Options): M
   const lru = makeLruBatch(t);
   const scale = o.retryScale;
   let unmapRc: Unmapped | null = null;
+  const { unmapDone, moveFailed, migratePagesCall } = t.hooks; // a patch's policies (HOOKS.unmapDone, moveFailed, migratePagesCall)
 
   // migrate_folio_undo_src() / _dst(): restore the PTEs, unlock; the destination is freed.
   const undoSrc = (src: number, wasMapped: boolean, locked: boolean): void => {
@@ -104,6 +106,7 @@ export function makeMigratorV6(t: Task, tlb: CachingTlb, o: MigrateV6Options): M
         wasMapped = true;
       }
       if (Atomics.load(w, pa(src, PF_MAPCOUNT)) === 0) {
+        if (unmapDone && unmapDone(t, src, dst) !== SUCCESS) { w[st + STAT.unmapBackoffs]++; break out; } // e.g. Dev Jain's refcount check
         unmapRc = { src, dst, wasMapped };
         return MIGRATEPAGE_UNMAP;
       }
@@ -145,43 +148,57 @@ export function makeMigratorV6(t: Task, tlb: CachingTlb, o: MigrateV6Options): M
     return SUCCESS;
   };
 
-  // migrate_pages_batch(): returns the folios that failed (ret_folios + those still EAGAIN).
+  // migrate_pages_batch(): returns the folios that failed (ret_folios + those still EAGAIN). A folio a
+  // moveFailed hook backs off is undone at once and goes back to the unmap loop while passes remain
+  // (the explicit loop the 2024 review asked for); mainline never backs off, so it runs each loop once.
   const migratePagesBatch = (from: number[], mode: MigrateMode, nrPass: number, res: MigrateV6Result): number[] => {
     const ret: number[] = [];
     let pending = from.slice();
-    const unmapped: Unmapped[] = [];
+    let unmapPass = 0;
     let nomem = false;
-    for (let pass = 0; pass < nrPass && pending.length > 0 && !nomem; pass++) {
-      const again: number[] = [];
-      for (const src of pending) {
-        if (nomem) { again.push(src); continue; }
-        w[st + STAT.migrateAttempts]++;
-        const rc = migrateFolioUnmap(src, mode);
-        if (rc === MIGRATEPAGE_UNMAP) unmapped.push(unmapRc!);
-        else if (rc === SUCCESS) { pg.putPage(src); res.succeeded++; }
-        else if (rc === EAGAIN) { again.push(src); w[st + STAT.unmapEagain]++; }
-        else if (rc === ENOMEM) { again.push(src); nomem = true; }
-        else ret.push(src);
+    for (;;) {
+      const unmapped: Unmapped[] = [];
+      for (; unmapPass < nrPass && pending.length > 0 && !nomem; unmapPass++) {
+        const again: number[] = [];
+        for (const src of pending) {
+          if (nomem) { again.push(src); continue; }
+          w[st + STAT.migrateAttempts]++;
+          const rc = migrateFolioUnmap(src, mode);
+          if (rc === MIGRATEPAGE_UNMAP) unmapped.push(unmapRc!);
+          else if (rc === SUCCESS) { pg.putPage(src); res.succeeded++; }
+          else if (rc === EAGAIN) { again.push(src); w[st + STAT.unmapEagain]++; }
+          else if (rc === ENOMEM) { again.push(src); nomem = true; }
+          else ret.push(src);
+        }
+        pending = again;
       }
-      pending = again;
-    }
-    if (!o.noFlushBeforeMove) unmapper.tryToUnmapFlush(); // one flush for every folio unmapped above
-    let moving = unmapped;
-    for (let pass = 0; pass < nrPass && moving.length > 0; pass++) {
-      const again: Unmapped[] = [];
-      for (const u of moving) {
-        const rc = migrateFolioMove(u);
-        if (rc === SUCCESS) res.succeeded++;
-        else if (rc === EAGAIN) again.push(u);
-        else ret.push(u.src);
+      if (!o.noFlushBeforeMove) unmapper.tryToUnmapFlush(); // one flush for every folio unmapped above
+      let moving = unmapped;
+      const backedOff: number[] = [];
+      for (let pass = 0; pass < nrPass && moving.length > 0; pass++) {
+        const again: Unmapped[] = [];
+        for (const u of moving) {
+          const rc = migrateFolioMove(u);
+          if (rc === SUCCESS) res.succeeded++;
+          else if (rc !== EAGAIN) ret.push(u.src);
+          else if ((moveFailed ? moveFailed(t, u.src, rc, pass) : MOVE_RETRY) === MOVE_BACK_OFF) {
+            undoSrc(u.src, u.wasMapped, true); // the reference holder sleeping on our lock can go on
+            undoDst(u.dst, true);
+            backedOff.push(u.src);
+            w[st + STAT.moveBackoffs]++;
+          } else again.push(u);
+        }
+        moving = again;
       }
-      moving = again;
-    }
-    if (o.noFlushBeforeMove) unmapper.tryToUnmapFlush(); // the control: flushed only after the copies
-    for (const u of moving) { // cleanup: the moves that never succeeded are undone
-      undoSrc(u.src, u.wasMapped, true);
-      undoDst(u.dst, true);
-      ret.push(u.src);
+      if (o.noFlushBeforeMove) unmapper.tryToUnmapFlush(); // the control: flushed only after the copies
+      for (const u of moving) { // cleanup: the moves that never succeeded are undone
+        undoSrc(u.src, u.wasMapped, true);
+        undoDst(u.dst, true);
+        ret.push(u.src);
+      }
+      if (backedOff.length === 0) break;
+      pending = pending.concat(backedOff); // to the end of the list, unmapped again next pass
+      if (unmapPass >= nrPass || nomem) break;
     }
     return ret.concat(pending);
   };
@@ -196,6 +213,7 @@ export function makeMigratorV6(t: Task, tlb: CachingTlb, o: MigrateV6Options): M
 
   return {
     migratePages(from, mode) {
+      migratePagesCall?.(t, true);
       const res: MigrateV6Result = { succeeded: 0, failed: 0 };
       const failed = mode === MIGRATE_ASYNC
         ? migratePagesBatch(from, mode, NR_MAX_MIGRATE_PAGES_RETRY * scale, res)
@@ -206,6 +224,7 @@ export function makeMigratorV6(t: Task, tlb: CachingTlb, o: MigrateV6Options): M
       w[st + STAT.migratePages] += from.length;
       w[st + STAT.migrateSucceeded] += res.succeeded;
       w[st + STAT.migrateFailed] += res.failed;
+      migratePagesCall?.(t, false);
       return res;
     },
   };

@@ -18,6 +18,18 @@ import type { Task } from '../task.js';
 export const UNMAP_PTE_VARIANTS = ['clear-flush-set', 'clear-set-flush', 'xchg-to-entry'] as const;
 export type UnmapPte = (typeof UNMAP_PTE_VARIANTS)[number];
 
+/** The PTE steps a hooks.unmapPte sequence is made of (all under the ptl). */
+export interface UnmapPteOps {
+  /** ptep_get_and_clear(): the PTE goes none; returns the old value. */
+  getAndClear(cell: number): number;
+  /** One atomic exchange to value (Dev Jain's option 2); returns the old value. */
+  exchange(cell: number, value: number): number;
+  /** set_pte_at(). */
+  set(cell: number, value: number): void;
+  /** The flush of old: now (ptep_clear_flush's half), or deferred to try_to_unmap_flush() when defer. */
+  flush(cell: number, old: number, defer: boolean): void;
+}
+
 export interface TryToMigrate {
   /** try_to_migrate(folio, batch ? TTU_BATCH_FLUSH : 0); true if no mapping is left. */
   tryToMigrate(pfn: number, batch: boolean): boolean;
@@ -71,7 +83,14 @@ export function makeTryToMigrate(t: Task, tlb: CachingTlb, o: TryToMigrateOption
       return old;
     },
   };
-  const setEntry = nuke[o.unmapPte];
+  const ops: UnmapPteOps = {
+    getAndClear: (cell) => tlb.getAndClear(cell),
+    exchange: (cell, value) => Atomics.exchange(w, cell, value),
+    set: (cell, value) => { Atomics.store(w, cell, value); },
+    flush: flushOrDefer,
+  };
+  const hook = t.hooks.unmapPte; // a patch's PTE sequence (HOOKS.unmapPte)
+  const setEntry = hook ? (cell: number, entry: number, defer: boolean): number => hook(t, ops, cell, entry, defer) : nuke[o.unmapPte];
 
   return {
     tryToMigrate(pfn, batch) {
