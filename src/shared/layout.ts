@@ -163,7 +163,7 @@ export const FB_FIRST_MS = 1;
 export const FB_DETAIL = 2; // 4 words
 export const FB_WORDS = 8;
 
-export const STAT_WORDS_PER_TASK = 96; // counters per task row (names in stats.ts), 6 lines
+export const STAT_WORDS_PER_TASK = 112; // counters per task row (names in stats.ts), 7 lines: room for patch counters after the v4.19-fidelity ones
 
 // Per-frame trace words (MemConfig.pageTrace): harness instrumentation around page_ref_freeze() and
 // the speculative getters (GUP-fast, lock-free page-cache lookup), read to classify their races.

@@ -29,6 +29,9 @@ export const STAT_NAMES = [
   'offlineRounds', 'offlineFinished', 'offlineTimedOut', 'offlineIters', 'offlineCheckFails', 'offlinePcpSeen',
   'freerAllocs', 'freerFrees', 'freerAllocZoneLocks', 'freerFreeZoneLocks', 'audits', 'auditSkipped',
   // offline, reclaim, gup, thp (later issues append here)
+  // v4.19 filemap_fault's lock_page_or_retry (kernel-model-v6.md D2) and the migrate mode (D6)
+  'filemapLockWaits', 'filemapFaultRetries', 'filemapLockPage', 'filemapMappingChanged', 'filemapPteRaced',
+  'migrateLockPage', 'migrateLockSleeps', 'ebusyWriteback',
 ] as const;
 export type StatName = (typeof STAT_NAMES)[number];
 export const STAT: Record<StatName, number> = Object.fromEntries(STAT_NAMES.map((n, i) => [n, i])) as Record<StatName, number>;
