@@ -21,8 +21,9 @@ const CONFIGS = (quick: boolean): { faulters: number; spinNs: number; durationS:
 ];
 
 const NOTE = `Rates: pooled over ${REPEAT(false)} runs a variant [run-level 95% t interval of the per-run rates].\n` +
-  `spinNs: the spin on the task state before Atomics.wait; ${DEFAULT_SPIN} is the harness default, 0 sleeps at once like\n` +
-  "the kernel's io_schedule(): a waiter woken inside its spin drops a held reference sooner, so wait-locked looks better.\n" +
+  `spinNs: the spin on the task state before Atomics.wait (${DEFAULT_SPIN}: the harness default; 0 sleeps at\n` +
+  "once, like the kernel's io_schedule()). A waiter woken within its spin drops a held reference\n" +
+  'sooner, so wait-locked looks better at the default spin than on a kernel.\n' +
   "Change and p: Welch's t on the per-run rates (the primary metric, tested alone at α = 0.05).\n" +
   'With 2+ faulters and a migrator on a 2-core machine the threads take turns, which relieves the\n' +
   'race: the decline from 1 to 3 faulters needs a core per thread (run the sweep on a larger machine).';
