@@ -55,6 +55,7 @@ test('run --json prints one document with the documented schema and writes --out
   for (const k of ['scenario', 'variant', 'params', 'seed', 'env', 'durationS', 'counters', 'rates', 'histograms', 'forbidden', 'cpuShare', 'warnings', 'interrupted']) assert.ok(k in doc, `missing ${k}`);
   assert.equal(doc.scenario, 'migration-entry-wait');
   assert.ok(doc.rates.migrationSuccess.rate >= 0 && doc.rates.migrationSuccess.rate <= 1);
+  assert.equal(doc.rates.migrationSuccess.spinNs, 50000, 'the spin every rate depends on (kernel-model-v6.md D4)');
   for (const f of ['count', 'p50', 'p90', 'p99', 'p999', 'max', 'unit']) assert.ok(f in doc.histograms.migration, `histogram field ${f}`);
   assert.deepEqual(doc.forbidden, []);
   for (const k of ['cpuModel', 'cores', 'node', 'gitCommit']) assert.ok(k in doc.env);
@@ -126,6 +127,7 @@ test('an A/A compare of a real scenario prints the four-verdict table with p, ad
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.split('\n');
   assert.match(lines[0], /A = put-and-wait, B = put-and-wait′; 3 ABBA block\(s\)/);
+  assert.match(lines[1], /^spinNs 50000 /);
   const header = lines.find((l) => l.startsWith('metric'));
   assert.ok(header, r.stdout);
   for (const col of ['put-and-wait', 'put-and-wait′', 'change [95% CI]', 'p', 'p adj', 'n', 'verdict', 'MDE']) assert.ok(header.includes(col), `${col} in ${header}`);

@@ -7,6 +7,7 @@ import { cliRegistry } from './patches.js';
 import type { Scenario } from '../scenarios/types.js';
 import type { RunResult } from '../report/schema.js';
 import { renderRunText } from '../report/run-text.js';
+import { spinNsOf } from '../shared/sleep.js';
 import { comparisonCells, comparisonFootnotes, fmtP } from '../report/compare-text.js';
 import { formatComparisonTable } from '../report/compare-table.js';
 import { fitLines } from '../report/wrap.js';
@@ -125,8 +126,9 @@ export function renderCompareText(sc: Scenario, res: CompareResult, width = Infi
   const head = res.sequential
     ? `${sc.name}: A = ${la}, B = ${lb}; sequential, ${res.repeat} of at most ${res.sequential.maxRepeat} ABBA blocks (stopped: ${res.sequential.stoppedBy})`
     : `${sc.name}: A = ${la}, B = ${lb}; ${res.repeat} ABBA block(s), ${res.order.join(' ')}`;
+  const spin = `spinNs ${spinNsOf(res.params)} (every rate below was measured with this spin before Atomics.wait)`;
   const t = comparisonCells(res, [la, lb]);
-  const out = [head, '', formatComparisonTable(t, width), '', ...comparisonFootnotes(res)];
+  const out = [head, spin, '', formatComparisonTable(t, width), '', ...comparisonFootnotes(res)];
   if (res.sequential) {
     out.push('', `looks (${res.sequential.spending}, α = ${res.alpha}):`);
     for (const l of res.sequential.looks) out.push(`  block ${l.block}: p ${fmtP(l.p)}, |z| ${l.z === null ? '–' : l.z.toFixed(2)} vs bound ${l.bound.toFixed(2)} (nominal α ${fmtP(l.nominalAlpha)})${l.crossed ? ' CROSSED' : ''}`);

@@ -3,6 +3,7 @@
 import type { RunResult } from './schema.js';
 import { fmtNs, fmtNum, fmtPct, formatTable } from './table.js';
 import { wilson } from './statistics.js';
+import { spinNsOf } from '../shared/sleep.js';
 
 const fmtValue = (v: number, unit: string): string => (unit === 'ns' ? fmtNs(v) : fmtNum(v));
 
@@ -14,9 +15,9 @@ export function renderRunText(r: RunResult): string {
   out.push(`  measured ${r.durationS.toFixed(2)} s after ${r.warmupS} s warm-up; CPU share ${r.cpuShare.toFixed(2)}; ${r.env.cores} cores, node ${r.env.node}`);
   const rateRows = Object.entries(r.rates).map(([k, x]) => {
     const ci = wilson(x.successes, x.trials);
-    return [k, `${x.successes}/${x.trials}`, fmtPct(x.rate), `${fmtPct(ci.lo)} – ${fmtPct(ci.hi)}`];
+    return [k, `${x.successes}/${x.trials}`, fmtPct(x.rate), String(x.spinNs ?? spinNsOf(r.params)), `${fmtPct(ci.lo)} – ${fmtPct(ci.hi)}`];
   });
-  if (rateRows.length) out.push('', formatTable(['rate', 'n', 'value', 'within-run 95% CI (binomial only)'], rateRows, { align: ['l', 'r', 'r', 'l'] }));
+  if (rateRows.length) out.push('', formatTable(['rate', 'n', 'value', 'spinNs', 'within-run 95% CI (binomial only)'], rateRows, { align: ['l', 'r', 'r', 'r', 'l'] }));
   const derived = Object.entries(r.derived).filter(([k, v]) => Number.isFinite(v) && !k.startsWith('eagainRatePass'));
   if (derived.length) out.push('', formatTable(['figure', 'value'], derived.map(([k, v]) => [k, fmtNum(v)]), { align: ['l', 'r'] }));
   const passes = Array.from({ length: 10 }, (_, i) => r.derived[`eagainRatePass${i + 1}`]);

@@ -21,6 +21,8 @@ export interface RateReport {
   rate: number;
   successes: number;
   trials: number;
+  /** The run's spin before Atomics.wait (--spin-ns): wake latency, and so every contention rate, depends on it. */
+  spinNs?: number;
 }
 
 export interface ForbiddenReport {

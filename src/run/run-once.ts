@@ -1,5 +1,6 @@
 // One run of one scenario variant: boot the page world, start every role on its own thread at a
 // barrier, warm up, measure, stop, join, check the invariants, and build the result document.
+import { spinNsOf } from '../shared/sleep.js';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createMemory, type Mem } from '../shared/memory.js';
@@ -92,6 +93,7 @@ async function runWithPool(
 ): Promise<RunResult> {
   const w = m.w;
   const c = m.L.control;
+  const spinNs = spinNsOf(p); // reported next to every rate (kernel-model-v6.md D4)
   const histNames = Object.keys(sc.histograms);
   let error: string | undefined;
   let crashed: RunResult['crashed'];
@@ -257,7 +259,7 @@ async function runWithPool(
   /** The result document: complete at the end, or a snapshot while measuring (counters, histograms and forbidden outcomes so far). */
   function result(complete: boolean, measuredSoFar: number, end?: { counters: Record<string, number>; quiescence: { checked: boolean; violations: Violation[] }; cpuShare: number; done: RoleResult[] }): RunResult {
     const counts = end?.counters ?? folder.measured();
-    const rates = Object.fromEntries(Object.entries(sc.rates(counts)).map(([k, r]) => [k, { rate: r.trials ? r.successes / r.trials : NaN, ...r }]));
+    const rates = Object.fromEntries(Object.entries(sc.rates(counts)).map(([k, r]) => [k, { rate: r.trials ? r.successes / r.trials : NaN, ...r, spinNs }]));
     const q = end?.quiescence ?? { checked: false, violations: [] as Violation[] };
     const cpuNow = process.cpuUsage(cpu0);
     const share = end?.cpuShare ?? (measuredSoFar > 0 ? (cpuNow.user + cpuNow.system) / 1e6 / (Math.min(roles.length, os.availableParallelism()) * measuredSoFar) : 0);

@@ -1,6 +1,7 @@
 // Parameters every scenario shares: the kernel cost model (with the source of each default), the
 // perturbation hook, and the sleep policy.
 import type { CostModel } from '../shared/cost.js';
+import { MIGRATE_MODES, type MigrateMode } from '../shared/mm/migrate.js';
 import type { SleepPolicy } from '../shared/sleep.js';
 import type { ParamSpec, Params } from './types.js';
 
@@ -23,6 +24,18 @@ export const migratePreemptParams: ParamSpec[] = [
   { key: 'preemptProb', flag: 'migrate-preempt-prob', kind: 'number', min: 0, max: 1, default: 0, description: 'probability that the migrator is preempted (really sleeps) after try_to_unmap, holding only the page lock' },
   { key: 'preemptUs', flag: 'migrate-preempt-us', kind: 'int', min: 0, default: 200, unit: 'µs', description: 'longest such sleep; lets a faulter sharing its core run inside the window' },
 ];
+
+/** The migrator's migrate_pages() mode (kernel-model-v6.md D6). */
+export const migrateModeParams: ParamSpec[] = [
+  {
+    key: 'migrateMode', flag: 'migrate-mode', kind: 'choice', choices: MIGRATE_MODES, default: 'sync',
+    description: 'migrate_pages() mode: async never sleeps in lock_page (trylock on every pass) and fails a page under writeback with -EBUSY; sync-light takes lock_page from the fourth pass but fails writeback with -EBUSY; sync also waits for writeback',
+    source: 'v4.19 callers: NUMA balancing migrate_misplaced_page() is ASYNC (MR_NUMA_MISPLACED); compaction is ASYNC, then SYNC_LIGHT (direct compaction, kcompactd; SYNC only from /proc/sys/vm/compact_memory); move_pages(), memory offline and alloc_contig_range() are SYNC',
+  },
+];
+
+/** The migrator config's mode from --migrate-mode. */
+export const migrateModeFrom = (p: Params): MigrateMode => (p.migrateMode as MigrateMode | undefined) ?? 'sync';
 
 export const sleepParams: ParamSpec[] = [
   { key: 'bookmark', flag: 'bookmark', kind: 'bool', default: true, description: 'v4.14 bookmark wake walk, at most 65 entries per bucket-lock hold (--no-bookmark: the v4.13 single walk)' },

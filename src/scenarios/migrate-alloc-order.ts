@@ -5,7 +5,7 @@
 import { DEFAULT_MEM } from '../shared/layout.js';
 import type { AllocOrder } from '../shared/mm/migrate.js';
 import { bootMappedPages, checkMappedPages, framesFor, type MappedPages } from './mapped-pages.js';
-import { costParams, costModelFrom, sleepParams, waitOptionsFrom } from './common-params.js';
+import { costParams, costModelFrom, migrateModeFrom, migrateModeParams, sleepParams, waitOptionsFrom } from './common-params.js';
 import { MIGRATION_BETTER, migrationDerived } from './migration-metrics.js';
 import type { Params, RoleSpec, Scenario } from './types.js';
 
@@ -29,6 +29,7 @@ export const migrateAllocOrder: Scenario = {
     { key: 'pages', flag: 'pages', kind: 'int', min: 1, max: 1 << 16, default: 1, description: 'pages under migration' },
     { key: 'lockHoldNs', flag: 'lock-hold-ns', kind: 'int', min: 0, default: 5000, unit: 'ns', description: "a locker's hold of the page lock", source: 'a page-cache fault or a truncate step: a few µs' },
     { key: 'lockGapNs', flag: 'lock-gap-ns', kind: 'int', min: 0, default: 20000, unit: 'ns', description: "a locker's pause between holds" },
+    ...migrateModeParams,
     ...costParams.map((c) => (c.key === 'allocNs'
       ? { ...c, default: 20000, description: 'get_new_page, injected allocation latency (the RFC question: reclaim under the source lock)', source: 'Greg Thelen: allocation may enter reclaim, compaction or cond_resched: tens of µs' }
       : c)),
@@ -52,7 +53,7 @@ export const migrateAllocOrder: Scenario = {
   roles(p, variant) {
     const pages = Array.from({ length: num(p, 'pages') }, (_, i) => i);
     const task = { cost: costModelFrom(p), ...waitOptionsFrom(p), seed: num(p, 'seed') };
-    const out: RoleSpec[] = [{ role: 'migrator', config: { pages, moveMapping: 'check-under-lock', allocOrder: variant as AllocOrder, recordLockHold: true }, task }];
+    const out: RoleSpec[] = [{ role: 'migrator', config: { pages, moveMapping: 'check-under-lock', allocOrder: variant as AllocOrder, mode: migrateModeFrom(p), recordLockHold: true }, task }];
     for (let i = 0; i < num(p, 'lockers'); i++) out.push({ role: 'locker', config: { pages, holdNs: num(p, 'lockHoldNs'), gapNs: num(p, 'lockGapNs') }, task });
     for (let i = 0; i < num(p, 'faulters'); i++) out.push({ role: 'faulter', config: { mm: i, pages, wait: 'put-and-wait' }, task });
     return out;

@@ -4,7 +4,7 @@ import { DEFAULT_MEM } from '../shared/layout.js';
 import { type WaitVariant } from '../shared/mm/fault.js';
 import { MOVE_MAPPING_VARIANTS } from '../shared/mm/move-mapping.js';
 import { bootMappedPages, checkMappedPages, framesFor, type MappedPages } from './mapped-pages.js';
-import { costParams, costModelFrom, migratePreemptParams, sleepParams, waitOptionsFrom } from './common-params.js';
+import { costParams, costModelFrom, migrateModeFrom, migrateModeParams, migratePreemptParams, sleepParams, waitOptionsFrom } from './common-params.js';
 import type { Params, RoleSpec, Scenario } from './types.js';
 import { MIGRATION_BETTER, migrationDerived } from './migration-metrics.js';
 
@@ -33,6 +33,7 @@ export const migrationEntryWait: Scenario = {
     { key: 'mapcount', flag: 'mapcount', kind: 'int', min: 0, max: 64, default: 0, description: 'mappings per page; 0 = one per faulter' },
     { key: 'backing', flag: 'backing', kind: 'choice', choices: ['anon', 'file'], default: 'anon', description: 'anonymous pages (count check) or page-cache pages (xa_lock + freeze)' },
     { key: 'moveMapping', flag: 'move-mapping', kind: 'choice', choices: MOVE_MAPPING_VARIANTS, default: 'check-under-lock', description: 'migrate_page_move_mapping() form (v4.19: check-under-lock)' },
+    ...migrateModeParams,
     ...migratePreemptParams,
     ...costParams,
     ...sleepParams,
@@ -62,7 +63,7 @@ export const migrationEntryWait: Scenario = {
     for (let i = 0; i < migrators; i++) {
       const mine = pages.filter((_, k) => k % migrators === i);
       const preempt = { prob: num(p, 'preemptProb'), maxUs: num(p, 'preemptUs'), seed: num(p, 'seed') };
-      out.push({ role: 'migrator', config: { pages: mine.length ? mine : pages, moveMapping: p.moveMapping, allocOrder: 'before-lock', preempt }, task });
+      out.push({ role: 'migrator', config: { pages: mine.length ? mine : pages, moveMapping: p.moveMapping, allocOrder: 'before-lock', mode: migrateModeFrom(p), preempt }, task });
     }
     for (let i = 0; i < faulters; i++) {
       out.push({ role: 'faulter', config: { mm: i % mapcount, pages, wait: variant as WaitVariant }, task });

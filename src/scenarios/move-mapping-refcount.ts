@@ -7,7 +7,7 @@ import type { MoveMappingVariant } from '../shared/mm/move-mapping.js';
 import type { GupRecheck } from '../shared/mm/gup.js';
 import { ackCell } from '../workers/pinned-writes.js';
 import { bootMappedPages, checkMappedPages, framesFor, type MappedPages } from './mapped-pages.js';
-import { costParams, costModelFrom, sleepParams, waitOptionsFrom } from './common-params.js';
+import { costParams, costModelFrom, migrateModeFrom, migrateModeParams, sleepParams, waitOptionsFrom } from './common-params.js';
 import { MIGRATION_BETTER, migrationDerived } from './migration-metrics.js';
 import type { Params, RoleSpec, Scenario, Violation } from './types.js';
 
@@ -74,6 +74,7 @@ export const moveMappingRefcount: Scenario = {
     { key: 'gupStallProb', flag: 'gup-stall-prob', kind: 'number', min: 0, max: 1, default: 0.2, description: 'probability that GUP-fast stalls between reading the PTE and taking its reference (⟂, a race-window widener)' },
     { key: 'gupStallNs', flag: 'gup-stall-ns', kind: 'int', min: 0, default: 10000, unit: 'ns', description: 'longest such stall (uniform); a stall must outlast unmap + move_mapping (~2.5 µs here) to matter', source: 'hypervisor preemption of a vCPU with IRQs off: µs to ms' },
     // thinkNs is the writers' pause between two references here.
+    ...migrateModeParams,
     ...costParams.map((c) => (c.key === 'thinkNs' ? { ...c, default: 1000, description: "a writer's pause between two pinned write bursts" } : c)),
     ...sleepParams,
   ],
@@ -106,7 +107,7 @@ export const moveMappingRefcount: Scenario = {
     const migrators = num(p, 'migrators');
     for (let i = 0; i < migrators; i++) {
       const mine = pages.filter((_, k) => k % migrators === i);
-      out.push({ role: 'migrator', config: { pages: mine.length ? mine : pages, moveMapping: v.moveMapping, allocOrder: 'before-lock' }, task });
+      out.push({ role: 'migrator', config: { pages: mine.length ? mine : pages, moveMapping: v.moveMapping, allocOrder: 'before-lock', mode: migrateModeFrom(p) }, task });
     }
     let word = 0;
     for (let i = 0; i < num(p, 'gupReaders'); i++) out.push({ role: 'gup-reader', config: { ...common, mm: i % mapcountOf(p), word: word++, recheck: v.recheck }, task });

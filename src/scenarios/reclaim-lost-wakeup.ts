@@ -15,7 +15,7 @@ import { auditConservation, pageCensus } from '../shared/alloc/conservation.js';
 import { sleepersAtDrain } from '../shared/watchdog.js';
 import type { CostModel } from '../shared/cost.js';
 import { bootMappedPages, framesFor } from './mapped-pages.js';
-import { costParams, costModelFrom, sleepParams, waitOptionsFrom } from './common-params.js';
+import { costParams, costModelFrom, migrateModeFrom, migrateModeParams, sleepParams, waitOptionsFrom } from './common-params.js';
 import type { ParamSpec, Params, RoleSpec, Scenario, Violation } from './types.js';
 
 const num = (p: Params, k: string): number => p[k] as number;
@@ -33,13 +33,14 @@ export function splitVariant(variant: string): { unlock: ReclaimUnlock; wait: Wa
 const DEFAULTS: Record<string, number> = { jitterProb: 0.2, jitterNs: 500_000 };
 
 const params: ParamSpec[] = [
-  { key: 'faulters', flag: 'faulters', kind: 'int', min: 1, max: 32, default: 1, description: 'faulter threads, each mapping every page in its own mm (a second one refaults between unmap and freeze and hides the race)' },
+  { key: 'faulters', flag: 'faulters', kind: 'int', min: 1, max: 32, default: 1, description: 'faulter threads, each mapping every page in its own mm (a second one refaults between unmap and freeze: its find_get_page reference, held through wait_on_page_locked, fails the freeze and hides the race)' },
   { key: 'migrators', flag: 'migrators', kind: 'int', min: 0, max: 8, default: 1, description: 'migrator threads (they put the migration entries the faulters wait on)' },
   { key: 'pages', flag: 'pages', kind: 'int', min: 1, max: 1 << 16, default: 4, description: 'page-cache pages of the file (each mapped by every faulter)' },
   { key: 'reclaimChecksNs', flag: 'reclaim-checks-ns', kind: 'int', min: 0, default: 1000, unit: 'ns', description: 'shrink_page_list between trylock_page and try_to_unmap', source: 'page_check_references walks the rmap like try_to_unmap: ~1 µs for a couple of mappings' },
   { key: 'reclaimGapNs', flag: 'reclaim-gap-ns', kind: 'int', min: 0, default: 0, unit: 'ns', description: "a reclaimer's pause between shrink_page_list() calls", source: 'kswapd under pressure scans back to back' },
   { key: 'reclaimPreemptProb', flag: 'reclaim-preempt-prob', kind: 'number', min: 0, max: 1, default: 0.9, description: 'probability that the reclaimer sleeps (is preempted) in its locked window, after trylock_page' },
   { key: 'reclaimPreemptUs', flag: 'reclaim-preempt-us', kind: 'int', min: 0, default: 1000, unit: 'µs', description: 'longest such sleep (uniform; futex timeouts round up to ~50-100 µs)' },
+  ...migrateModeParams,
   ...costParams.map((s) => (s.key in DEFAULTS ? { ...s, default: DEFAULTS[s.key] } : s)),
   ...sleepParams,
 ];
@@ -132,7 +133,7 @@ export const reclaimLostWakeup: Scenario = {
     const migrators = num(p, 'migrators');
     for (let i = 0; i < migrators; i++) {
       const mine = pages.filter((_, k) => k % migrators === i);
-      out.push({ role: 'migrator', config: { pages: mine.length ? mine : pages, moveMapping: 'check-under-lock', allocOrder: 'before-lock' }, task });
+      out.push({ role: 'migrator', config: { pages: mine.length ? mine : pages, moveMapping: 'check-under-lock', allocOrder: 'before-lock', mode: migrateModeFrom(p) }, task });
     }
     const preempt = { prob: num(p, 'reclaimPreemptProb'), maxUs: num(p, 'reclaimPreemptUs'), seed: num(p, 'seed') };
     out.push({ role: 'reclaimer', config: { file: FILE, pages, unlock, preempt }, task });

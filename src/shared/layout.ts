@@ -175,7 +175,7 @@ export const FB_FIRST_MS = 1;
 export const FB_DETAIL = 2; // 4 words
 export const FB_WORDS = 8;
 
-export const STAT_WORDS_PER_TASK = 128; // counters per task row (names in stats.ts), 8 lines
+export const STAT_WORDS_PER_TASK = 144; // counters per task row (names in stats.ts), 9 lines: room for the in-tree and a user's patch counters
 
 // Per-frame trace words (MemConfig.pageTrace): harness instrumentation around page_ref_freeze() and
 // the speculative getters (GUP-fast, lock-free page-cache lookup), read to classify their races.

@@ -23,6 +23,9 @@ export interface SleepPolicy {
  */
 export const DEFAULT_SLEEP: SleepPolicy = { spinNs: 50_000, sentinelMs: 2000, graceMs: 250 };
 
+/** The spin a run's sleeps used: its --spin-ns, else the default (kernel-model-v6.md D4: every success rate depends on it). */
+export const spinNsOf = (params: Record<string, unknown>): number => (typeof params.spinNs === 'number' ? params.spinNs : DEFAULT_SLEEP.spinNs);
+
 export interface TaskSleep {
   /** Records what the task is about to sleep on, for the sentinel and for state dumps. */
   prepare(pfn: number, bit: number): void;

@@ -28,6 +28,9 @@ export const STAT_NAMES = [
   // memory offline (__offline_pages, seed 002): rounds, the freers' allocator cost, the periodic audit
   'offlineRounds', 'offlineFinished', 'offlineTimedOut', 'offlineIters', 'offlineCheckFails', 'offlinePcpSeen',
   'freerAllocs', 'freerFrees', 'freerAllocZoneLocks', 'freerFreeZoneLocks', 'audits', 'auditSkipped',
+  // v4.19 filemap_fault's lock_page_or_retry (kernel-model-v6.md D2) and the migrate mode (D6)
+  'filemapLockWaits', 'filemapFaultRetries', 'filemapLockPage', 'filemapMappingChanged', 'filemapPteRaced',
+  'migrateLockPage', 'migrateLockSleeps', 'ebusyWriteback',
   // v6.x migration (issue 9): the caching TLB, the lock-free fault path, the folio lock, migrate_pages_batch, move_pages(2)
   'tlbHits', 'tlbMisses', 'tlbFlushes', 'tlbBatchFlushes', 'noneFaults', 'anonBackoffs', 'shmemFaults', 'shmemNoPage',
   'shmemLockWaits', 'shmemMapped', 'lockHandoffs', 'unmapEagain', 'moveEagain', 'moveEagainWaiters', 'lruBatchAdds',

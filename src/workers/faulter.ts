@@ -1,9 +1,10 @@
 // Faulter role: touches its mapped pages through the PTE (TLB rule), and on a migration entry
 // runs __migration_entry_wait by the wait variant, then retries the access. With a file, a none PTE
-// (reclaimed page) takes the filemap fault, which refills the page cache and maps the page.
+// (reclaimed page) takes the filemap fault, which refills the page cache and maps the page; a
+// VM_FAULT_RETRY from it is retried once with FAULT_FLAG_TRIED (v4.19 __do_page_fault).
 import { isMigrationEntry, pteCell, ptlOf } from '../shared/pagetable.js';
 import { makeFault, type WaitVariant } from '../shared/mm/fault.js';
-import { makeFilemapFault } from '../shared/mm/filemap-fault.js';
+import { VM_FAULT_RETRY, makeFilemapFault } from '../shared/mm/filemap-fault.js';
 import { SITE } from '../shared/cost.js';
 import { STAT } from '../shared/stats.js';
 import { nowNs } from '../shared/clock.js';
@@ -32,19 +33,22 @@ export function faulter(ctx: RoleContext): RoleResult {
   let seq = 0;
   const touch = (pfn: number): void => { if (dw > 0) w[data + pfn * dw] = ++seq; };
   let k = 0;
+  let tried = false; // the last filemap fault returned VM_FAULT_RETRY: the next one on this cell is the retry
   while (!ctx.stopped()) {
     const measuring = ctx.tick();
     const cell = cells[k];
     if (tlb.access(cell, touch)) {
       w[st + STAT.touches]++;
+      tried = false;
       k = k + 1 === cells.length ? 0 : k + 1;
       t.delay(SITE.think);
       continue;
     }
     if (!isMigrationEntry(tlb.lastPte())) { // none: refault a file page; else transient (a PTE switched under its ptl)
-      if (filemap && tlb.lastPte() === 0) filemap.filemapFault(cell, ptl, cfg.pages[k]);
+      if (filemap && tlb.lastPte() === 0) tried = filemap.filemapFault(cell, ptl, cfg.pages[k], !tried) === VM_FAULT_RETRY;
       continue;
     }
+    tried = false; // the retry met a migration entry: do_swap_page completes that fault
     const seen = measuring ? nowNs() : 0;
     let sleepsBefore = w[st + STAT.sleeps] + w[st + STAT.resleeps];
     for (;;) {

@@ -1,5 +1,6 @@
 // Migrator role: isolates its pages one at a time and runs migrate_pages() on them, as NUMA
-// balancing or compaction would for a popular page.
+// balancing or compaction would for a popular page; in the config's migrate mode (default SYNC, the
+// move_pages/offline mode; NUMA balancing is ASYNC, compaction ASYNC then SYNC_LIGHT).
 import { PAGE_WORDS, PF_INDEX } from '../shared/layout.js';
 import { ptePfn, pteCell } from '../shared/pagetable.js';
 import { isolateLruPage } from '../shared/mm/lru.js';

@@ -1,5 +1,6 @@
 // migrate_pages() -> unmap_and_move() -> __unmap_and_move() -> move_to_new_page() (mm/migrate.c,
-// v4.19/v5.0 shape, kernel-model.md §4.1–§4.5), with the ALLOC_ORDER switch of §5.
+// v4.19/v5.0 shape, kernel-model.md §4.1–§4.5), with the ALLOC_ORDER switch of §5 and the migrate mode
+// (include/linux/migrate_mode.h: MIGRATE_ASYNC, MIGRATE_SYNC_LIGHT, MIGRATE_SYNC; kernel-model-v6.md D6).
 import { PAGE_WORDS, PF_FLAGS, PF_MAPCOUNT, PF_MAPPING, PF_REF, PG_migrated_from, PG_uptodate, PG_writeback, PG_dirty, PG_active, PG_referenced, ANON_MAPPING } from '../layout.js';
 import { SHARED } from '../waitqueue.js';
 import { SITE, makePreemption, type Preemption } from '../cost.js';
@@ -9,16 +10,25 @@ import type { TlbOps } from '../pagetable.js';
 import type { Task } from '../task.js';
 import { removeMigrationPtes, tryToUnmapMigration } from './rmap.js';
 import { putbackLruPage } from './lru.js';
-import { EAGAIN, ENOMEM, SUCCESS, makeMoveMapping, type MoveMappingVariant } from './move-mapping.js';
+import { EAGAIN, EBUSY, ENOMEM, SUCCESS, makeMoveMapping, type MoveMappingVariant } from './move-mapping.js';
 import { RETRY_FORCE, RETRY_STOP } from './hooks.js';
 
 export const MIGRATE_PASSES = 10; // the first try plus nine retries
 export const ALLOC_ORDERS = ['before-lock', 'after-lock'] as const;
 export type AllocOrder = (typeof ALLOC_ORDERS)[number];
+/**
+ * enum migrate_mode (v4.19): async never sleeps in lock_page (trylock on every pass) and fails a page under
+ * writeback with -EBUSY; sync-light takes lock_page when forced but fails writeback with -EBUSY; sync
+ * (move_pages, memory offline, alloc_contig_range) also waits for writeback when forced.
+ */
+export const MIGRATE_MODES = ['async', 'sync-light', 'sync'] as const;
+export type MigrateMode = (typeof MIGRATE_MODES)[number];
 
 export interface MigrateOptions {
   moveMapping: MoveMappingVariant;
   allocOrder: AllocOrder;
+  /** The migrate_pages() mode; absent = 'sync'. */
+  mode?: MigrateMode;
   /** Simulated preemption after try_to_unmap, with only the (sleeping) page lock held. */
   preempt?: Preemption;
   /** Instrumentation: how long each attempt held the source page lock, in ns. */
@@ -33,13 +43,13 @@ export interface MigrateResult {
 }
 
 export interface Migrator {
-  /** migrate_pages(from, MIGRATE_SYNC): each page isolated (our reference); failures are put back. */
+  /** migrate_pages(from, mode): each page isolated (our reference); failures are put back. */
   migratePages(from: number[]): MigrateResult;
 }
 
 const COPIED_FLAGS = PG_uptodate | PG_dirty | PG_active | PG_referenced;
 
-/** migrate_pages() retry policy (v4.19/v5.0): ten passes, MIGRATE_SYNC forcing the lock from the fourth (pass > 2). */
+/** migrate_pages() retry policy (v4.19/v5.0): ten passes, force from the fourth (pass > 2; MIGRATE_ASYNC never forces the lock). */
 export const mainlineRetry = (pass: number): number => (pass >= MIGRATE_PASSES ? RETRY_STOP : pass > 2 ? RETRY_FORCE : 1);
 
 export function makeMigrator(t: Task, tlb: TlbOps, o: MigrateOptions): Migrator {
@@ -55,6 +65,7 @@ export function makeMigrator(t: Task, tlb: TlbOps, o: MigrateOptions): Migrator 
   const unlockSource = onHold ? (p: number, t0: number): void => { onHold(nowNs() - t0); lock.unlockPage(p); } : (p: number): void => lock.unlockPage(p);
   const retryHook = t.hooks.migrateRetry; // a patch's retry policy (HOOKS.migrateRetry)
   const retry = retryHook ? (pass: number, pending: number): number => retryHook(t, pass, pending) : mainlineRetry;
+  const mode = o.mode ?? 'sync';
   let lockFailed = false; // the last attempt failed to get (or keep) the source lock: its allocation was for nothing
 
   const getNewPage = (): number => {
@@ -81,13 +92,18 @@ export function makeMigrator(t: Task, tlb: TlbOps, o: MigrateOptions): Migrator 
   const unmapAndMoveLocked = (p: number, newIn: number, force: boolean): number => {
     lockFailed = false;
     if (!lock.trylockPage(p)) {
-      if (!force) { w[st + STAT.eagainTrylock]++; lockFailed = true; return EAGAIN; }
+      if (!force || mode === 'async') { w[st + STAT.eagainTrylock]++; lockFailed = true; return EAGAIN; }
+      const sleeps = w[st + STAT.sleeps] + w[st + STAT.resleeps];
+      w[st + STAT.migrateLockPage]++;
       lock.lockPage(p);
+      w[st + STAT.migrateLockSleeps] += w[st + STAT.sleeps] + w[st + STAT.resleeps] - sleeps;
     }
     const t0 = lockedAt();
     let rc = EAGAIN;
     let n = newIn;
     if (Atomics.load(w, pa(p, PF_FLAGS)) & PG_writeback) {
+      // "Only in the case of a full synchronous migration is it necessary to wait for PageWriteback"
+      if (mode !== 'sync') { unlockSource(p, t0); w[st + STAT.ebusyWriteback]++; lockFailed = true; return EBUSY; }
       if (!force) { unlockSource(p, t0); w[st + STAT.eagainWriteback]++; lockFailed = true; return EAGAIN; }
       if (Atomics.load(w, pa(p, PF_FLAGS)) & PG_writeback) t.wq.waitOnPageBitCommon(p, PG_writeback, SHARED);
     }
