@@ -36,6 +36,8 @@ export const STAT_NAMES = [
   'shmemLockWaits', 'shmemMapped', 'lockHandoffs', 'unmapEagain', 'moveEagain', 'moveEagainWaiters', 'lruBatchAdds',
   'lruDrains', 'movePagesCalls', 'movePagesFailed', 'movePagesBusy', 'wrongNode', 'unmapBackoffs', 'moveBackoffs',
   'selftestIterations', 'selftestFailures',
+  // shrink_page_list() pages whose trylock_page() failed (kept without a try; not a reclaim outcome)
+  'reclaimTrylockFailed',
   // later issues append here
 ] as const;
 export type StatName = (typeof STAT_NAMES)[number];

@@ -51,10 +51,10 @@ export const reclaimLostWakeupAct: Act = {
       const { clean, outcome } = cleanOutcome(r);
       if (!clean || r.counters.reclaimSucceeded === 0) asExpected = false;
       const waiters = r.derived.waitersAtRemove;
-      rows.push([unlock, wait, KERNEL[v.name] ?? v.kernel, `${r.counters.reclaimSucceeded}/${r.counters.reclaimAttempts}`, fmtPct(waiters), outcome]);
+      rows.push([unlock, wait, KERNEL[v.name] ?? v.kernel, `${r.counters.reclaimSucceeded}/${r.counters.reclaimAttempts - r.counters.reclaimTrylockFailed}`, fmtPct(waiters), outcome]);
       summary[v.name] = { reclaimed: r.counters.reclaimSucceeded, attempts: r.counters.reclaimAttempts, waitersAtRemove: waiters, clean };
     }
-    const headers = ['reclaim unlock', 'wait', 'kernel', 'reclaimed/attempts', 'PG_waiters at __remove_mapping', 'outcome'];
+    const headers = ['reclaim unlock', 'wait', 'kernel', 'reclaimed/locked', 'PG_waiters at __remove_mapping', 'outcome'];
     const table = formatTable(headers, rows, { align: ['l', 'l', 'l', 'r', 'r', 'l'], width: ctx.width });
     const note = 'The reclaimer is preempted inside its locked window and the faulter paused inside its get -> put window on\n' +
       'purpose (the same perturbation for all four), so waiters meet reclaim more often than unperturbed (C000-8: run with\n' +

@@ -110,6 +110,7 @@ export function makeReclaim(t: Task, tlb: TlbOps, unlock: ReclaimUnlock, file: n
       w[st + STAT.reclaimAttempts]++;
       if (!lock.trylockPage(p)) {
         w[st + STAT.reclaimKept]++;
+        w[st + STAT.reclaimTrylockFailed]++;
         putbackLruPage(t, p);
         return false;
       }
