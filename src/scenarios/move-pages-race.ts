@@ -74,6 +74,8 @@ export const movePagesRace: Scenario = {
     { key: 'pinUs', flag: 'pin-us', kind: 'int', min: 0, default: 50, unit: 'µs', description: 'how long a transient pin is held' },
     { key: 'pinGapUs', flag: 'pin-gap-us', kind: 'int', min: 0, default: 200, unit: 'µs', description: "a pinner's pause between pins" },
     { key: 'keyToggleNs', flag: 'key-toggle-ns', kind: 'int', min: 0, default: 300000, unit: 'ns', description: 'one static_branch_inc/dec of folio_put_wakeup_key (a variant that toggles a key pays it twice per migrate_pages call)', source: 'Hubbard RFC cover letter: 6-9 IPI broadcasts, "a few hundred microseconds on a large machine"' },
+    { key: 'flushPreemptProb', flag: 'flush-preempt-prob', kind: 'number', min: 0, max: 1, default: 0, description: "probability that an eager flush's wait for its IPIs loses the CPU (a real sleep up to --flush-preempt-us), as when the target vCPU is descheduled; lets a reader sharing the mover's core run inside the window (for loaded or small machines)" },
+    { key: 'flushPreemptUs', flag: 'flush-preempt-us', kind: 'int', min: 0, default: 100, unit: 'µs', description: 'longest such sleep' },
     { key: 'retryScale', flag: 'retry-scale', kind: 'int', min: 1, max: 100, default: 1, description: 'multiplies NR_MAX_MIGRATE_(A)SYNC_RETRY and NR_MAX_MIGRATE_PAGES_RETRY', source: 'Dev Jain, 5 Aug 2024: pumping up the retry macros left the test failing' },
     ...costParams,
     ...sleepParams,
@@ -97,7 +99,8 @@ export const movePagesRace: Scenario = {
     const base = costModelFrom(p);
     const cost = { ...base, ns: { ...base.ns, staticKeyToggle: num(p, 'keyToggleNs') } };
     const task = { cost, ...waitOptionsFrom(p), seed: num(p, 'seed'), pageLock: 'v5.9-handoff' as const };
-    const mover = { mm: 0, idx: 0, unmapPte: 'clear-flush-set', tlbDefer: p.tlbFlush === 'deferred', retryScale: num(p, 'retryScale'), noFlushBeforeMove: variant === 'no-flush-before-copy' };
+    const mover = { mm: 0, idx: 0, unmapPte: 'clear-flush-set', tlbDefer: p.tlbFlush === 'deferred', retryScale: num(p, 'retryScale'), noFlushBeforeMove: variant === 'no-flush-before-copy',
+      flushPreempt: { prob: num(p, 'flushPreemptProb'), maxUs: num(p, 'flushPreemptUs'), seed: num(p, 'seed') } };
     const out: RoleSpec[] = [{ role: 'move-pages', config: mover, task }];
     for (let i = 0; i < num(p, 'readers'); i++) {
       out.push({ role: 'reader', config: shared(p) ? { mm: i + 1, idx: 0, file: 0 } : { mm: 0, idx: 0 }, task });

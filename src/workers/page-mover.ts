@@ -17,6 +17,7 @@ export interface PageMoverConfig {
   tlbDefer: boolean;
   retryScale: number;
   noFlushBeforeMove?: boolean;
+  flushPreempt?: { prob: number; maxUs: number; seed: number };
 }
 
 export function pageMover(ctx: RoleContext): RoleResult {

@@ -6,7 +6,7 @@ import { PAGE_WORDS, PF_FLAGS, PF_INDEX, PF_MAPCOUNT, PG_dirty, PTE_DIRTY, PTE_M
 import { isPresent, ptePfn, pteCell, ptlOf } from '../pagetable.js';
 import type { CachingTlb } from '../tlb.js';
 import { spinLock, spinUnlock } from '../spinlock.js';
-import { SITE } from '../cost.js';
+import { SITE, makePreemption, type Preemption } from '../cost.js';
 import { STAT } from '../stats.js';
 import type { Task } from '../task.js';
 
@@ -43,6 +43,8 @@ export interface TryToMigrateOptions {
   unmapPte: UnmapPte;
   /** arch_tlbbatch_should_defer(): x86 defers a TTU_BATCH_FLUSH unmap; arm64 with REPEAT_TLBI never does. */
   tlbDefer: boolean;
+  /** The eager flush's wait for its IPIs sometimes loses the CPU (a real sleep), as when a target vCPU is descheduled. */
+  flushPreempt?: Preemption;
 }
 
 export function makeTryToMigrate(t: Task, tlb: CachingTlb, o: TryToMigrateOptions): TryToMigrate {
@@ -51,10 +53,12 @@ export function makeTryToMigrate(t: Task, tlb: CachingTlb, o: TryToMigrateOption
   const st = t.stats;
   const pendingCells: number[] = [];
   const pendingOld: number[] = [];
+  const flushWait = makePreemption(t.tid, o.flushPreempt);
 
   // The flush itself: invalidate every CPU's copy (the IPI lands), then the shootdown's round trip.
   const flushNow = (cell: number, old: number): void => {
     tlb.flushCell(cell, old);
+    flushWait();
     delay(SITE.tlbFlush);
     w[st + STAT.tlbFlushes]++;
   };
