@@ -51,6 +51,7 @@ function common(cmd: Command, duration: number): Command {
     .option('--quiet', 'no progress on stderr (warnings and errors still)')
     .option('--out <file>', 'write the JSON result to FILE (atomically)')
     .option('--html <file>', 'write an HTML report to FILE')
+    .option('--oversubscribe', 'allow more role threads than 2x the cores this process may use (an oversubscription experiment)')
     .allowUnknownOption(true)
     .allowExcessArguments(true);
 }

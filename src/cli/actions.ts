@@ -3,6 +3,8 @@ import { checkOutputPath, writeFileAtomic, writeJsonAtomic } from '../run/result
 import { runOnce } from '../run/run-once.js';
 import { abbaOrder, compareRuns, FIRST_LOOK, metricsFor, primaryMetricOf, type CompareResult } from '../run/compare-runs.js';
 import { InputError, parseScenarioArgs } from '../run/params.js';
+import { checkMachineCaps } from '../run/machine-caps.js';
+import type { Params } from '../scenarios/types.js';
 import { cliRegistry } from './patches.js';
 import type { Scenario } from '../scenarios/types.js';
 import type { RunResult } from '../report/schema.js';
@@ -29,6 +31,12 @@ export interface MeasureOpts {
   quiet?: boolean;
   out?: string;
   html?: string;
+  oversubscribe?: boolean;
+}
+
+/** Every (params, variant) the command will run fits this machine (exit 2 naming the limit otherwise). */
+export function checkCaps(sc: Scenario, params: readonly Params[], variants: readonly string[], opts: { oversubscribe?: boolean }): void {
+  for (const p of params) for (const v of variants) checkMachineCaps(sc, p, v, { oversubscribe: opts.oversubscribe });
 }
 
 /** Every output path the command was given, checked before any role starts (exit 2 naming the path). */
@@ -84,6 +92,7 @@ export async function runAction(io: Io, name: string, opts: MeasureOpts & { vari
   const sc = scenarioOrThrow(name);
   const variant = variantOrThrow(sc, opts.variant);
   const params = parseScenarioArgs(sc, words);
+  checkCaps(sc, [params], [variant], opts);
   checkOutputs(opts);
   const progress = runsProgress(io, sc, { command: 'run', labels: [variant], durationS: opts.duration, warmupS: opts.warmup, json: opts.json, quiet: opts.quiet });
   const r = await showingProgress(progress, () => withInterrupt(io, async (signal) => {
@@ -147,6 +156,7 @@ export async function compareAction(io: Io, name: string, opts: CompareOpts, wor
   const primary = opts.primary ? metricNames(sc, '--primary', opts.primary)[0] : primaryMetricOf(sc);
   const metrics = opts.metrics ? metricNames(sc, '--metrics', opts.metrics) : undefined;
   const params = parseScenarioArgs(sc, words);
+  checkCaps(sc, [params], [a, b], opts);
   checkOutputs(opts);
   const n = opts.untilVerdict ? opts.maxRepeat : opts.repeat;
   const done: RunResult[] = [];

@@ -7,7 +7,7 @@ import { formatTable, fmtNs, fmtNum, fmtPct } from '../report/table.js';
 import { wilson } from '../report/statistics.js';
 import { tInterval } from '../report/stats/t-interval.js';
 import { renderHtmlReport } from '../report/html.js';
-import { checkOutputs, exitCodeFor, scenarioOrThrow, variantOrThrow, type MeasureOpts } from './actions.js';
+import { checkCaps, checkOutputs, exitCodeFor, scenarioOrThrow, variantOrThrow, type MeasureOpts } from './actions.js';
 import { withInterrupt, type Io } from './io.js';
 import { runsProgress } from './runs-progress.js';
 import { showingProgress } from './progress.js';
@@ -19,6 +19,7 @@ export async function sweepAction(io: Io, name: string, opts: MeasureOpts & { va
   const variants = opts.variant.split(',').map((v) => variantOrThrow(sc, v.trim()));
   const base = parseScenarioArgs(sc, words);
   const { spec, values } = parseParamList(sc, opts.param.replace(/^--/, ''), opts.values);
+  checkCaps(sc, values.map((value) => ({ ...base, [spec.key]: value })), variants, opts);
   checkOutputs(opts);
   const runs: RunResult[] = [];
   let interrupted = false;

@@ -14,7 +14,7 @@ import { fmtNs, fmtPct } from '../report/table.js';
 import { renderHtmlReport } from '../report/html.js';
 import { driftReport, type IntervalSummary } from '../report/drift.js';
 import { renderDriftText, soakReportDoc, type SoakDoc } from '../report/soak-report.js';
-import { checkOutputs, exitCodeFor, scenarioOrThrow, variantOrThrow, type MeasureOpts } from './actions.js';
+import { checkCaps, checkOutputs, exitCodeFor, scenarioOrThrow, variantOrThrow, type MeasureOpts } from './actions.js';
 import { withInterrupt, type Io } from './io.js';
 import { runsProgress } from './runs-progress.js';
 import { showingProgress } from './progress.js';
@@ -50,6 +50,7 @@ export async function soakAction(io: Io, name: string, opts: SoakOpts, words: st
   const sc = scenarioOrThrow(name);
   const variant = variantOrThrow(sc, opts.variant);
   const params = parseScenarioArgs(sc, words);
+  checkCaps(sc, [params], [variant], opts);
   if (opts.interval > opts.duration) throw new InputError(`--interval ${opts.interval} is longer than --duration ${opts.duration}`);
   checkOutputs(opts);
   // The log grows in FILE.partial and is renamed when the soak ends, so an old FILE is never half-overwritten.
