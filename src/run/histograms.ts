@@ -76,6 +76,12 @@ export function mergeSummaries(parts: readonly Record<string, HistogramSummary>[
   })));
   const names = new Set(parts.flatMap((hs) => Object.keys(hs)));
   const merged = mergeHistograms(encoded, Object.fromEntries([...names].map((k) => [k, units[k] ?? parts.find((hs) => hs[k])?.[k].unit ?? 'ns'])));
-  for (const k of names) merged[k] ??= { count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0, unit: units[k] ?? 'ns' };
+  for (const k of names) {
+    merged[k] ??= { count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0, unit: units[k] ?? 'ns' };
+    // A decoded histogram knows its max only to its bucket; each part's own max was exact, so the max of them is.
+    const max = Math.max(0, ...parts.map((hs) => (hs[k]?.count ? hs[k].max : 0)));
+    const h = merged[k];
+    if (h.count) { h.max = max; if (h.spectrum?.length) h.spectrum[h.spectrum.length - 1] = [100, max]; }
+  }
   return merged;
 }
