@@ -9,6 +9,7 @@ import { listAction, runAction, compareAction, type Io } from './cli/actions.js'
 import { sweepAction } from './cli/long-actions.js';
 import { soakAction } from './cli/soak-action.js';
 import { mergeAction } from './cli/merge-action.js';
+import { workerAction } from './cli/worker-action.js';
 import { OutputPathError } from './run/results-file.js';
 import { showcaseAction } from './cli/showcase.js';
 import { benchAction } from './cli/bench-action.js';
@@ -109,6 +110,11 @@ export function makeProgram(io: Io): Command {
     .option('--stop-on-forbidden', 'end the soak at the first forbidden outcome (default: count on)')
     .option('--shard <i/n>', 'soak shard i of n: --duration / n seconds with seed + i (merge the files with pagestorm merge)')
     .action((name: string, opts, cmd: Command) => soakAction(io, name, opts, cmd.args.slice(1)));
+
+  patchOption(program.command('worker').description('take blocks from a --queue (one at a time), run them on this machine, return the results')
+    .requiredOption('--queue <url>', 'redis://[user:password@]host:port[/db], rediss:// for TLS; keep Redis off untrusted networks')
+    .addOption(new Option('--lock-ms <ms>', 'a worker silent this long is taken for dead and its block runs elsewhere').argParser(count('--lock-ms')).default(10_000)))
+    .action((opts) => workerAction(io, opts));
 
   patchOption(program.command('merge').description('join result files of one experiment (shards, queue workers): counters summed, histograms merged, machines kept apart in the tests')
     .argument('<files...>', 'compare, sweep, soak or run result files (--out) of one experiment')

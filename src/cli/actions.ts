@@ -171,6 +171,7 @@ export async function compareAction(io: Io, name: string, opts: CompareOpts, wor
   const params = parseScenarioArgs(sc, words);
   checkCaps(sc, [params], [a, b], opts);
   checkOutputs(opts);
+  if (opts.queue) { await (await import('./queue-action.js')).compareOnQueue(io, sc, a, b, params, opts, primary, metrics); return; }
   const n = opts.untilVerdict ? opts.maxRepeat : opts.repeat;
   const done: RunResult[] = [];
   if (opts.untilVerdict && opts.maxRepeat < FIRST_LOOK) throw new InputError(`--max-repeat ${opts.maxRepeat}: a sequential compare needs at least ${FIRST_LOOK} blocks`);

@@ -42,6 +42,7 @@ export async function sweepAction(io: Io, name: string, opts: SweepOpts, words: 
   const { spec, values } = parseParamList(sc, opts.param.replace(/^--/, ''), opts.values);
   checkCaps(sc, values.map((value) => ({ ...base, [spec.key]: value })), variants, opts);
   checkOutputs(opts);
+  if (opts.queue) { await (await import('./queue-action.js')).sweepOnQueue(io, sc, variants, base, spec, values, opts); return; }
   const shard = opts.shard ? parseShard(opts.shard) : undefined;
   const whole = sweepPlan(values, variants, opts.repeat);
   const plan = shard ? sweepShardPlan(whole, values, variants, shard) : whole;
