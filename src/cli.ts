@@ -8,6 +8,8 @@ import { InputError } from './run/params.js';
 import { listAction, runAction, compareAction, type Io } from './cli/actions.js';
 import { sweepAction } from './cli/long-actions.js';
 import { soakAction } from './cli/soak-action.js';
+import { mergeAction } from './cli/merge-action.js';
+import { workerAction } from './cli/worker-action.js';
 import { OutputPathError } from './run/results-file.js';
 import { showcaseAction } from './cli/showcase.js';
 import { benchAction } from './cli/bench-action.js';
@@ -51,6 +53,7 @@ function common(cmd: Command, duration: number): Command {
     .option('--quiet', 'no progress on stderr (warnings and errors still)')
     .option('--out <file>', 'write the JSON result to FILE (atomically)')
     .option('--html <file>', 'write an HTML report to FILE')
+    .option('--oversubscribe', 'allow more role threads than 2x the cores this process may use (an oversubscription experiment)')
     .allowUnknownOption(true)
     .allowExcessArguments(true);
 }
@@ -85,6 +88,8 @@ export function makeProgram(io: Io): Command {
     .option('--metrics <a,b>', 'narrow the Holm family to these metrics')
     .option('--until-verdict', 'add ABBA blocks until the primary metric has a verdict (group-sequential, Lan-DeMets O\'Brien-Fleming bounds)')
     .addOption(new Option('--max-repeat <n>', 'with --until-verdict: at most n blocks').argParser(count('--max-repeat')).default(20))
+    .option('--shard <i/n>', 'run only shard i of n: a contiguous share of the ABBA blocks (merge the files with pagestorm merge)')
+    .option('--queue <url>', 'spread the blocks over pagestorm worker processes through Redis (redis://[:password@]host:port, rediss:// for TLS)')
     .action((name: string, opts, cmd: Command) => compareAction(io, name, opts, cmd.args.slice(1)));
 
   common(program.command('sweep').description('run one variant over a list of values of one parameter'), 3)
@@ -93,6 +98,8 @@ export function makeProgram(io: Io): Command {
     .requiredOption('--param <flag>', 'the parameter to sweep, e.g. faulters')
     .requiredOption('--values <list>', 'comma-separated values, e.g. 0,1,2,3,4')
     .addOption(new Option('--repeat <r>', 'runs per value').argParser(count('--repeat')).default(1))
+    .option('--shard <i/n>', 'run only shard i of n: the value x variant cells dealt round-robin (merge the files with pagestorm merge)')
+    .option('--queue <url>', 'spread the runs over pagestorm worker processes through Redis (redis://[:password@]host:port, rediss:// for TLS)')
     .action((name: string, opts, cmd: Command) => sweepAction(io, name, opts, cmd.args.slice(1)));
 
   common(program.command('soak').description('one long run with interval logs (HdrHistogram .hlog) and a forbidden-outcome watch'), 3600)
@@ -101,7 +108,18 @@ export function makeProgram(io: Io): Command {
     .addOption(new Option('--interval <s>', 'seconds per interval run').argParser(positive('--interval')).default(10))
     .option('--log <file>', 'interval log (HdrHistogram log format, readable by HistogramLogProcessor)')
     .option('--stop-on-forbidden', 'end the soak at the first forbidden outcome (default: count on)')
+    .option('--shard <i/n>', 'soak shard i of n: --duration / n seconds with seed + i (merge the files with pagestorm merge)')
     .action((name: string, opts, cmd: Command) => soakAction(io, name, opts, cmd.args.slice(1)));
+
+  patchOption(program.command('worker').description('take blocks from a --queue (one at a time), run them on this machine, return the results')
+    .requiredOption('--queue <url>', 'redis://[user:password@]host:port[/db], rediss:// for TLS; keep Redis off untrusted networks')
+    .addOption(new Option('--lock-ms <ms>', 'a worker silent this long is taken for dead and its block runs elsewhere').argParser(count('--lock-ms')).default(10_000)))
+    .action((opts) => workerAction(io, opts));
+
+  patchOption(program.command('merge').description('join result files of one experiment (shards, queue workers): counters summed, histograms merged, machines kept apart in the tests')
+    .argument('<files...>', 'compare, sweep, soak or run result files (--out) of one experiment')
+    .option('--json', 'print one JSON document').option('--out <file>', 'write the merged JSON to FILE (atomically)').option('--html <file>', 'write an HTML report to FILE'))
+    .action((files: string[], opts) => mergeAction(io, files, opts));
 
   program.command('bench').description('micro-benchmark the primitives against the bare Atomics they wrap')
     .option('--json', 'print one JSON document').option('--quick', 'fewer rounds')

@@ -1,8 +1,11 @@
 // list, run and compare: validate the words, call the runner, print and write the results.
 import { checkOutputPath, writeFileAtomic, writeJsonAtomic } from '../run/results-file.js';
 import { runOnce } from '../run/run-once.js';
-import { abbaOrder, compareRuns, FIRST_LOOK, metricsFor, primaryMetricOf, type CompareResult } from '../run/compare-runs.js';
+import { parseShard, shardBlocks, shardLabel, type Shard } from '../run/shard.js';
+import { blockPlan, compareRuns, FIRST_LOOK, metricsFor, primaryMetricOf, type CompareResult } from '../run/compare-runs.js';
 import { InputError, parseScenarioArgs } from '../run/params.js';
+import { checkMachineCaps } from '../run/machine-caps.js';
+import type { Params } from '../scenarios/types.js';
 import { cliRegistry } from './patches.js';
 import type { Scenario } from '../scenarios/types.js';
 import type { RunResult } from '../report/schema.js';
@@ -30,6 +33,12 @@ export interface MeasureOpts {
   quiet?: boolean;
   out?: string;
   html?: string;
+  oversubscribe?: boolean;
+}
+
+/** Every (params, variant) the command will run fits this machine (exit 2 naming the limit otherwise). */
+export function checkCaps(sc: Scenario, params: readonly Params[], variants: readonly string[], opts: { oversubscribe?: boolean }): void {
+  for (const p of params) for (const v of variants) checkMachineCaps(sc, p, v, { oversubscribe: opts.oversubscribe });
 }
 
 /** Every output path the command was given, checked before any role starts (exit 2 naming the path). */
@@ -85,6 +94,7 @@ export async function runAction(io: Io, name: string, opts: MeasureOpts & { vari
   const sc = scenarioOrThrow(name);
   const variant = variantOrThrow(sc, opts.variant);
   const params = parseScenarioArgs(sc, words);
+  checkCaps(sc, [params], [variant], opts);
   checkOutputs(opts);
   const progress = runsProgress(io, sc, { command: 'run', labels: [variant], durationS: opts.duration, warmupS: opts.warmup, json: opts.json, quiet: opts.quiet });
   const r = await showingProgress(progress, () => withInterrupt(io, async (signal) => {
@@ -109,6 +119,18 @@ export interface CompareOpts extends MeasureOpts {
   metrics?: string;
   untilVerdict?: boolean;
   maxRepeat: number;
+  shard?: string;
+  queue?: string;
+}
+
+/** The blocks a --shard runs (all when none), refusing a sequential or empty shard. */
+export function compareShard(opts: CompareOpts): { shard?: Shard; blocks?: number[] } {
+  if (!opts.shard) return {};
+  const shard = parseShard(opts.shard);
+  if (opts.untilVerdict) throw new InputError(`--shard ${opts.shard} with --until-verdict: a sequential compare decides after each block and cannot be split; run fixed --repeat shards and merge them`);
+  const blocks = shardBlocks(opts.repeat, shard);
+  if (blocks.length === 0) throw new InputError(`--shard ${opts.shard}: ${opts.repeat} block(s) leave shard ${shard.index} empty; use at most ${opts.repeat} shards`);
+  return { shard, blocks };
 }
 
 /** Metric names from --primary / --metrics, each checked against the scenario's metrics. */
@@ -149,26 +171,32 @@ export async function compareAction(io: Io, name: string, opts: CompareOpts, wor
   const primary = opts.primary ? metricNames(sc, '--primary', opts.primary)[0] : primaryMetricOf(sc);
   const metrics = opts.metrics ? metricNames(sc, '--metrics', opts.metrics) : undefined;
   const params = parseScenarioArgs(sc, words);
+  checkCaps(sc, [params], [a, b], opts);
   checkOutputs(opts);
+  if (opts.queue) { await (await import('./queue-action.js')).compareOnQueue(io, sc, a, b, params, opts, primary, metrics); return; }
   const n = opts.untilVerdict ? opts.maxRepeat : opts.repeat;
   const done: RunResult[] = [];
   if (opts.untilVerdict && opts.maxRepeat < FIRST_LOOK) throw new InputError(`--max-repeat ${opts.maxRepeat}: a sequential compare needs at least ${FIRST_LOOK} blocks`);
-  const labels = a === b ? [a, `${b}′`] : [a, b];
-  const progress = runsProgress(io, sc, { command: 'compare', labels: abbaOrder(labels[0], labels[1], n).map((l) => `${l === labels[0] ? 'A' : 'B'} ${l}`),
+  const labels: [string, string] = a === b ? [a, `${b}′`] : [a, b];
+  const { shard, blocks } = compareShard(opts);
+  const plan = (blocks ?? Array.from({ length: n }, (_, k) => k)).flatMap((k) => blockPlan(labels, k));
+  const progress = runsProgress(io, sc, { command: 'compare', labels: plan.map((l) => `${l === labels[0] ? 'A' : 'B'} ${l}`),
     durationS: opts.duration, warmupS: opts.warmup, upTo: opts.untilVerdict, json: opts.json, quiet: opts.quiet });
   const res = await showingProgress(progress, () => withInterrupt(io, (signal) => compareRuns(progress.scenario, a, b, params, opts.repeat, {
     durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed, signal, alpha: opts.alpha, primary, metrics,
     untilVerdict: opts.untilVerdict ? { maxRepeat: opts.maxRepeat } : undefined, onProgress: progress.onProgress,
+    ...(shard ? { blocks, shard: shardLabel(shard) } : {}),
     onRun: (r, i, _n, label) => {
       done.push(r);
       // After every run --out holds the runs so far (complete: false): a kill loses at most the run in progress.
-      if (opts.out) writeJsonAtomic(opts.out, { scenario: sc.name, variants: [a, b], params, complete: false, runsDone: done.length, runsPlanned: 2 * n, runs: done });
-      progress.runDone(r, opts.json ? undefined : `run ${i + 1}/${2 * n}: ${label} ${Object.entries(r.rates).map(([k, x]) => `${k} ${fmtPct(x.rate)}`).join(' ')}${r.forbidden.length ? ' FORBIDDEN' : ''}`);
+      if (opts.out) writeJsonAtomic(opts.out, { scenario: sc.name, variants: [a, b], params, complete: false, runsDone: done.length, runsPlanned: plan.length, runs: done });
+      progress.runDone(r, opts.json ? undefined : `run ${i + 1}/${plan.length}: ${label} ${Object.entries(r.rates).map(([k, x]) => `${k} ${fmtPct(x.rate)}`).join(' ')}${r.forbidden.length ? ' FORBIDDEN' : ''}`);
     },
     onLook: opts.json ? undefined : (l) => progress.log(`look at block ${l.block}: ${primary} p ${fmtP(l.p)}, |z| ${l.z === null ? '–' : l.z.toFixed(2)} vs ${l.bound.toFixed(2)}${l.crossed ? ': verdict reached' : ''}`),
   })));
   if (!opts.json) for (const w of res.warnings) io.err(`warning: ${w}\n`);
   const all = [...res.runs[res.labels[0]], ...res.runs[res.labels[1]]];
-  emit(io, opts, { ...res, complete: !res.interrupted }, renderCompareText(sc, res, outWidth()), () => renderHtmlReport(compareReportDoc(res)));
+  const shardDoc = shard ? { shard: { index: shard.index, count: shard.count, blocks, repeat: opts.repeat, seed: opts.seed } } : {};
+  emit(io, opts, { ...res, complete: !res.interrupted, ...shardDoc }, renderCompareText(sc, res, outWidth()), () => renderHtmlReport(compareReportDoc(res)));
   io.exitCode = exitCodeFor(all, res.interrupted);
 }

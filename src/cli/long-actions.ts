@@ -1,45 +1,73 @@
 // sweep: one parameter over a list of values, every value x variant cell run --repeat times.
 import { runOnce } from '../run/run-once.js';
-import { parseParamList, parseScenarioArgs } from '../run/params.js';
+import { InputError, parseParamList, parseScenarioArgs } from '../run/params.js';
+import { parseShard, shardCells, shardLabel, type Shard } from '../run/shard.js';
+import type { ParamSpec, ParamValue, Scenario } from '../scenarios/types.js';
 import { writeFileAtomic, writeJsonAtomic } from '../run/results-file.js';
 import type { RunResult } from '../report/schema.js';
 import { formatTable, fmtNs, fmtNum, fmtPct } from '../report/table.js';
 import { wilson } from '../report/statistics.js';
 import { tInterval } from '../report/stats/t-interval.js';
 import { renderHtmlReport } from '../report/html.js';
-import { checkOutputs, exitCodeFor, scenarioOrThrow, variantOrThrow, type MeasureOpts } from './actions.js';
+import { checkCaps, checkOutputs, exitCodeFor, scenarioOrThrow, variantOrThrow, type MeasureOpts } from './actions.js';
 import { withInterrupt, type Io } from './io.js';
 import { runsProgress } from './runs-progress.js';
 import { showingProgress } from './progress.js';
 import { outWidth } from './terminal.js';
 import { fitLines } from '../report/wrap.js';
 
-export async function sweepAction(io: Io, name: string, opts: MeasureOpts & { variant: string; param: string; values: string; repeat: number }, words: string[]): Promise<void> {
+export interface SweepOpts extends MeasureOpts { variant: string; param: string; values: string; repeat: number; shard?: string; queue?: string }
+
+/** One run of a sweep's plan: its index in the unsharded plan (repeats outermost, values, then variants). */
+export interface SweepRun { block: number; rep: number; value: ParamValue; variant: string }
+
+/** The whole plan in run order: drift spreads over every cell alike. */
+export function sweepPlan(values: readonly ParamValue[], variants: readonly string[], repeat: number): SweepRun[] {
+  const out: SweepRun[] = [];
+  for (let rep = 0; rep < repeat; rep++) for (const value of values) for (const variant of variants) out.push({ block: out.length, rep, value, variant });
+  return out;
+}
+
+/** A shard's runs: whole cells (value x variant, every repeat), dealt round-robin. */
+export function sweepShardPlan(plan: readonly SweepRun[], values: readonly ParamValue[], variants: readonly string[], shard: Shard): SweepRun[] {
+  const cells = values.flatMap((value) => variants.map((variant) => ({ value, variant })));
+  const mine = shardCells(cells, shard);
+  return plan.filter((r) => mine.some((c) => c.value === r.value && c.variant === r.variant));
+}
+
+export async function sweepAction(io: Io, name: string, opts: SweepOpts, words: string[]): Promise<void> {
   const sc = scenarioOrThrow(name);
   const variants = opts.variant.split(',').map((v) => variantOrThrow(sc, v.trim()));
   const base = parseScenarioArgs(sc, words);
   const { spec, values } = parseParamList(sc, opts.param.replace(/^--/, ''), opts.values);
+  checkCaps(sc, values.map((value) => ({ ...base, [spec.key]: value })), variants, opts);
   checkOutputs(opts);
+  if (opts.queue) { await (await import('./queue-action.js')).sweepOnQueue(io, sc, variants, base, spec, values, opts); return; }
+  const shard = opts.shard ? parseShard(opts.shard) : undefined;
+  const whole = sweepPlan(values, variants, opts.repeat);
+  const plan = shard ? sweepShardPlan(whole, values, variants, shard) : whole;
+  if (plan.length === 0) throw new InputError(`--shard ${opts.shard}: ${values.length * variants.length} cell(s) leave shard ${shard!.index} empty; use at most ${values.length * variants.length} shards`);
   const runs: RunResult[] = [];
   let interrupted = false;
-  const labels = Array.from({ length: opts.repeat }, () => values.flatMap((value) => variants.map((variant) => `${spec.flag}=${value} ${variant}`))).flat();
+  const labels = plan.map((x) => `${spec.flag}=${x.value} ${x.variant}`);
   const progress = runsProgress(io, sc, { command: 'sweep', labels, durationS: opts.duration, warmupS: opts.warmup, json: opts.json, quiet: opts.quiet });
   await showingProgress(progress, () => withInterrupt(io, async (signal) => {
-    // Values outside, variants inside, repeats outermost: drift spreads over every cell alike.
-    for (let rep = 0; rep < opts.repeat && !interrupted; rep++) {
-      for (const value of values) {
-        for (const variant of variants) {
-          if (signal.aborted) { interrupted = true; break; }
-          const r = await runOnce(progress.scenario, variant, { ...base, [spec.key]: value }, { durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed + rep, signal, onProgress: progress.onProgress });
-          runs.push(r);
-          // After every run --out holds the runs so far (complete: false): a kill loses at most the run in progress.
-          if (opts.out) writeJsonAtomic(opts.out, { scenario: sc.name, param: spec.key, values, variants, repeat: opts.repeat, complete: false, runs });
-          progress.runDone(r, opts.json ? undefined : `${spec.flag}=${value} ${variant}: ${Object.entries(r.rates).map(([k, x]) => `${k} ${fmtPct(x.rate)}`).join(' ')}`);
-          if (r.interrupted) interrupted = true;
-        }
-      }
+    for (const { block, rep, value, variant } of plan) {
+      if (signal.aborted || interrupted) { interrupted = true; break; }
+      const r: RunResult = { ...(await runOnce(progress.scenario, variant, { ...base, [spec.key]: value }, { durationS: opts.duration, warmupS: opts.warmup, seed: opts.seed + rep, signal, onProgress: progress.onProgress })), block, ...(shard ? { shard: shardLabel(shard) } : {}) };
+      runs.push(r);
+      // After every run --out holds the runs so far (complete: false): a kill loses at most the run in progress.
+      if (opts.out) writeJsonAtomic(opts.out, { scenario: sc.name, param: spec.key, values, variants, repeat: opts.repeat, complete: false, runs });
+      progress.runDone(r, opts.json ? undefined : `${spec.flag}=${value} ${variant}: ${Object.entries(r.rates).map(([k, x]) => `${k} ${fmtPct(x.rate)}`).join(' ')}`);
+      if (r.interrupted) interrupted = true;
     }
   }));
+  const extra = shard ? { shard: { index: shard.index, count: shard.count, blocks: plan.map((x) => x.block), seed: opts.seed } } : {};
+  finishSweep(io, sc, spec, values, variants, opts, runs, interrupted, extra);
+}
+
+/** The sweep's table, JSON and HTML from its runs (a local sweep, a shard, or merged files). */
+export function finishSweep(io: Io, sc: Scenario, spec: ParamSpec, values: ParamValue[], variants: string[], opts: Pick<SweepOpts, 'repeat' | 'json' | 'out' | 'html'>, runs: RunResult[], interrupted: boolean, extra: Record<string, unknown> = {}): void {
   const rateKeys = [...new Set(runs.flatMap((r) => Object.keys(r.rates)))];
   const histKeys = Object.entries(sc.histograms).filter(([, h]) => h.unit === 'ns').map(([k]) => k);
   const cells = values.flatMap((value) => variants.map((variant) => {
@@ -61,7 +89,7 @@ export async function sweepAction(io: Io, name: string, opts: MeasureOpts & { va
     ...(cells.some((c) => Object.values(c.rates).some((x) => x.interval === 'within-run')) ? ['¹ one run: within-run Wilson interval (binomial only): it cannot show run-to-run noise, so it is too narrow to compare cells.'] : []),
     'p99 and derived figures: median over the cell\'s runs.'];
   const doc = { scenario: sc.name, param: spec.key, values, variants, repeat: opts.repeat, complete: !interrupted, interrupted,
-    cells: cells.map(({ value, variant, runs: n, rates }) => ({ value, variant, runs: n, rates })), runs };
+    cells: cells.map(({ value, variant, runs: n, rates }) => ({ value, variant, runs: n, rates })), ...extra, runs };
   if (opts.out) writeJsonAtomic(opts.out, doc);
   if (opts.html) writeFileAtomic(opts.html, renderHtmlReport({ title: `pagestorm sweep: ${sc.name} over ${spec.flag}`, sections: [{ heading: `${sc.name}: ${spec.flag} = ${values.join(', ')}`, table: { headers, rows }, note: legend.join('\n') }] }));
   io.out(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `${formatTable(headers, rows, { width: outWidth(), lead: 2 })}\n${fitLines(legend.join('\n'), outWidth())}\n`);

@@ -7,6 +7,7 @@ import * as hdr from 'hdr-histogram-js';
 import { runOnce, type IntervalReport } from '../run/run-once.js';
 import { mergeHistograms } from '../run/histograms.js';
 import { InputError, parseScenarioArgs } from '../run/params.js';
+import { parseShard, shardLabel, shardSeconds } from '../run/shard.js';
 import { writeFileAtomic, writeJsonAtomic } from '../run/results-file.js';
 import type { ForbiddenReport, RunResult } from '../report/schema.js';
 import { renderRunText } from '../report/run-text.js';
@@ -14,14 +15,14 @@ import { fmtNs, fmtPct } from '../report/table.js';
 import { renderHtmlReport } from '../report/html.js';
 import { driftReport, type IntervalSummary } from '../report/drift.js';
 import { renderDriftText, soakReportDoc, type SoakDoc } from '../report/soak-report.js';
-import { checkOutputs, exitCodeFor, scenarioOrThrow, variantOrThrow, type MeasureOpts } from './actions.js';
+import { checkCaps, checkOutputs, exitCodeFor, scenarioOrThrow, variantOrThrow, type MeasureOpts } from './actions.js';
 import { withInterrupt, type Io } from './io.js';
 import { runsProgress } from './runs-progress.js';
 import { showingProgress } from './progress.js';
 import { outWidth } from './terminal.js';
 import { fitLines } from '../report/wrap.js';
 
-export interface SoakOpts extends MeasureOpts { variant: string; interval: number; log?: string; stopOnForbidden?: boolean; quiet?: boolean }
+export interface SoakOpts extends MeasureOpts { variant: string; interval: number; log?: string; stopOnForbidden?: boolean; quiet?: boolean; shard?: string }
 
 /** One interval line: counts, rates, each histogram's p99, forbidden outcomes so far, RSS. */
 function intervalLine(iv: IntervalSummary): string {
@@ -50,6 +51,10 @@ export async function soakAction(io: Io, name: string, opts: SoakOpts, words: st
   const sc = scenarioOrThrow(name);
   const variant = variantOrThrow(sc, opts.variant);
   const params = parseScenarioArgs(sc, words);
+  checkCaps(sc, [params], [variant], opts);
+  // A shard soaks its share of the time with its own seed: n machines cover --duration together.
+  const shard = opts.shard ? parseShard(opts.shard) : undefined;
+  if (shard) opts = { ...opts, duration: shardSeconds(opts.duration, shard), seed: opts.seed + shard.index };
   if (opts.interval > opts.duration) throw new InputError(`--interval ${opts.interval} is longer than --duration ${opts.duration}`);
   checkOutputs(opts);
   // The log grows in FILE.partial and is renamed when the soak ends, so an old FILE is never half-overwritten.
@@ -97,7 +102,7 @@ export async function soakAction(io: Io, name: string, opts: SoakOpts, words: st
     return res;
   }));
   if (partial && opts.log) renameSync(partial, opts.log);
-  const doc: SoakDoc = { ...r, intervalS: opts.interval, intervals, drift: driftReport(intervals) };
+  const doc: SoakDoc = { ...r, ...(shard ? { shard: shardLabel(shard) } : {}), intervalS: opts.interval, intervals, drift: driftReport(intervals) };
   if (opts.out) writeJsonAtomic(opts.out, doc);
   if (opts.html) writeFileAtomic(opts.html, renderHtmlReport(soakReportDoc(doc)));
   io.out(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `${fitLines(`${renderRunText(r)}\n\n${renderDriftText(doc.drift!)}`, outWidth())}\n`);

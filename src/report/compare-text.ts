@@ -67,6 +67,7 @@ const TEST_WORDS: Record<string, string> = {
   'mann-whitney-exact': 'exact Mann–Whitney U', 'mann-whitney-normal': 'Mann–Whitney U (normal approx., tie-corrected)',
   'welch-t': "Welch's t on per-run rates", 'rank-test-rare': 'exact rank test on per-run rates (rare events)',
   'rank-test-no-spread': 'exact rank test on per-run rates (no run-to-run spread)',
+  'van-elteren': "van Elteren's stratified rank test, machine as block (normal approx.)",
 };
 
 /** What was tested, at what α, and each 'too few runs' row's reason with the runs it needs. */

@@ -6,7 +6,7 @@ import { hodgesLehmann } from './stats/hodges-lehmann.js';
 import { minRankSumP, runsNeededForRankSum } from './stats/rank-sum.js';
 import { rankTestMde } from './stats/mde.js';
 
-export type TestName = 'mann-whitney-exact' | 'mann-whitney-normal' | 'welch-t' | 'rank-test-rare' | 'rank-test-no-spread' | 'none';
+export type TestName = 'mann-whitney-exact' | 'mann-whitney-normal' | 'welch-t' | 'rank-test-rare' | 'rank-test-no-spread' | 'van-elteren' | 'none';
 
 /** What a row's own test gives before the family decides its alpha. */
 export interface RowTest {

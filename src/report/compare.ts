@@ -6,6 +6,7 @@ import { valueTest, type RowTest, type TestName } from './compare-value.js';
 import { rateTest } from './compare-rate.js';
 import { holm } from './stats/holm.js';
 import { dispersion, type Proportion } from './stats/dispersion.js';
+import { stratifiedTest } from './compare-stratified.js';
 
 export type Better = 'higher' | 'lower';
 export type Verdict = 'better' | 'worse' | 'no significant change' | 'too few runs' | 'not tested';
@@ -86,6 +87,8 @@ export interface CompareOptions {
   primaryAlpha?: number;
   /** No primary: every metric is one Holm family (e.g. a soak's drift checks). */
   noPrimary?: boolean;
+  /** The block a run belongs to (its machine, in a merged compare): with two or more, rows are tested within blocks. */
+  strata?: (r: RunSummary) => string;
 }
 
 export interface ComparisonTable {
@@ -132,11 +135,34 @@ function rateSide(ps: readonly Proportion[]): SideSummary {
 
 interface Draft { spec: MetricSpec; a: SideSummary; b: SideSummary; t: RowTest; phi?: number }
 
-function draft(spec: MetricSpec, runsA: readonly RunSummary[], runsB: readonly RunSummary[]): Draft {
+/** Per-stratum per-run numbers (per-run rates for rates) of one metric, strata in first-seen order. */
+function strataOf(spec: MetricSpec, runsA: readonly RunSummary[], runsB: readonly RunSummary[], key: (r: RunSummary) => string): { a: number[]; b: number[] }[] {
+  const by = new Map<string, { a: number[]; b: number[] }>();
+  const put = (r: RunSummary, side: 'a' | 'b'): void => {
+    const v = spec.get(r);
+    const x = typeof v === 'number' ? v : v.trials > 0 ? v.successes / v.trials : NaN;
+    if (!Number.isFinite(x)) return;
+    const k = key(r);
+    if (!by.has(k)) by.set(k, { a: [], b: [] });
+    by.get(k)![side].push(x);
+  };
+  for (const r of runsA) put(r, 'a');
+  for (const r of runsB) put(r, 'b');
+  return [...by.values()];
+}
+
+function draft(spec: MetricSpec, runsA: readonly RunSummary[], runsB: readonly RunSummary[], strata?: (r: RunSummary) => string): Draft {
+  const blocks = strata ? new Set([...runsA, ...runsB].map(strata)).size : 1;
   if (spec.kind === 'rate') {
     const pa = proportionsOf(spec, runsA);
     const pb = proportionsOf(spec, runsB);
-    return { spec, a: rateSide(pa), b: rateSide(pb), t: rateTest(pa, pb, CI_LEVEL), phi: dispersion([pa, pb]) };
+    const t = blocks > 1 ? stratifiedTest(strataOf(spec, runsA, runsB, strata!), 'rate', CI_LEVEL) : rateTest(pa, pb, CI_LEVEL);
+    return { spec, a: rateSide(pa), b: rateSide(pb), t, phi: dispersion([pa, pb]) };
+  }
+  if (blocks > 1) {
+    const a = valuesOf(spec, runsA);
+    const b = valuesOf(spec, runsB);
+    return { spec, a: { n: a.length, median: medianOf(a), values: a }, b: { n: b.length, median: medianOf(b), values: b }, t: stratifiedTest(strataOf(spec, runsA, runsB, strata!), 'value', CI_LEVEL) };
   }
   const a = valuesOf(spec, runsA);
   const b = valuesOf(spec, runsB);
@@ -195,7 +221,7 @@ export function compareVariants(
   for (const f of opts.family ?? []) if (!byName.has(f)) throw new RangeError(`metric ${JSON.stringify(f)} is not among ${[...byName.keys()].join(', ')}`);
   const familyNames = (opts.family ?? metrics.map((m) => m.name)).filter((n) => n !== primary);
   const chosen = metrics.filter((m) => m.name === primary || familyNames.includes(m.name));
-  const drafts = chosen.map((m) => draft(m, runsA, runsB));
+  const drafts = chosen.map((m) => draft(m, runsA, runsB, opts.strata));
   const fam = drafts.filter((d) => d.spec.name !== primary);
   const testedFam = fam.filter((d) => d.t.p !== null);
   const adj = opts.primaryOnly ? fam.map(() => null) : holm(fam.map((d) => d.t.p));

@@ -13,6 +13,8 @@ export interface HistogramSummary {
   max: number;
   mean: number;
   unit: string;
+  /** The whole histogram in HdrHistogram's compressed base64 encoding (V2), so merged results lose nothing. */
+  hdr?: string;
   /** [percentile 0..100, value] log-spaced in 1/(1 − p) up to count, the max last (report/spectrum.ts); absent when empty or older. */
   spectrum?: [number, number][];
 }
@@ -34,7 +36,14 @@ export interface ForbiddenReport {
 
 export interface EnvReport {
   cpuModel: string;
+  /** Cores this process may run on (the affinity mask honoured). */
   cores: number;
+  /** CPUs the machine has online, whatever the mask. */
+  onlineCpus?: number;
+  /** /proc/self/status Cpus_allowed_list: the affinity a user set with taskset (null off Linux). */
+  cpusAllowed?: string | null;
+  /** The label merged results group runs by (PAGESTORM_MACHINE, else the hostname). */
+  machine?: string;
   node: string;
   platform: string;
   gitCommit: string | null;
@@ -70,6 +79,10 @@ export interface RunResult {
   crashed?: { role: string; tid: number; stack: string };
   /** The kernel commit or version the variant models (its VariantSpec.kernel). */
   kernel?: string;
+  /** compare: the ABBA block the run belongs to; sweep: the run's index in the unsharded plan. */
+  block?: number;
+  /** The shard (--shard i/n) or queue worker that ran it. */
+  shard?: string;
   /** The patch files (--patch) loaded for the run, with their SHA-256. */
   patches?: { path: string; sha256: string }[];
 }

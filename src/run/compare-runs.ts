@@ -19,6 +19,15 @@ export interface CompareSpec {
   metrics?: string[];
   /** Sequential mode: add blocks until the primary's verdict, at most maxRepeat blocks. */
   untilVerdict?: { maxRepeat: number };
+  /** Only these ABBA blocks (a shard); each keeps the order and seeds it has in the whole compare. */
+  blocks?: number[];
+  /** The shard label each run is marked with. */
+  shard?: string;
+}
+
+/** Block b's two runs: AB when b is even, BA when odd; run k of block b has seed + 2b + k. */
+export function blockPlan(labels: readonly [string, string], b: number): [string, string] {
+  return b % 2 === 0 ? [labels[0], labels[1]] : [labels[1], labels[0]];
 }
 
 /** The metrics a scenario is compared on: its primary first, then its rates, derived figures and ns histograms' p50/p99. */
@@ -66,7 +75,8 @@ export async function compareRuns(
   const seq = o.untilVerdict;
   const blocks = seq ? seq.maxRepeat : repeat;
   const plan = seq ? sequentialPlan(seq.maxRepeat, alpha) : undefined;
-  const order = abbaOrder(labels[0], labels[1], blocks);
+  const blockIds = o.blocks ?? Array.from({ length: blocks }, (_, b) => b);
+  const order = blockIds.flatMap((b) => blockPlan(labels, b));
   const runs: Record<string, RunResult[]> = { [labels[0]]: [], [labels[1]]: [] };
   const looks: SequentialLook[] = [];
   const variantOf = (label: string) => (label === labels[0] ? a : b);
@@ -77,7 +87,8 @@ export async function compareRuns(
     { alpha, primary, family: o.metrics, primaryOnly: seq !== undefined, primaryAlpha });
   for (let i = 0; i < order.length; i++) {
     if (o.signal?.aborted) { interrupted = true; break; }
-    const r = await runOnce(sc, variantOf(order[i]), params, { ...o, seed: o.seed + i });
+    const block = blockIds[i >> 1];
+    const r: RunResult = { ...(await runOnce(sc, variantOf(order[i]), params, { ...o, seed: o.seed + 2 * block + (i % 2) })), block, ...(o.shard ? { shard: o.shard } : {}) };
     runs[order[i]].push(r);
     o.onRun?.(r, i, order.length, order[i]);
     if (r.interrupted) { interrupted = true; break; }
@@ -95,7 +106,7 @@ export async function compareRuns(
   const warnings = seq ? [] : repeatWarnings(repeat);
   if (seq) warnings.push('sequential compare: the 95% CIs are not adjusted for the looks (they are a little too narrow after an early stop)');
   return {
-    scenario: sc.name, variants: [a, b], labels, params, repeat: seq ? done : repeat, order: order.slice(0, runs[labels[0]].length + runs[labels[1]].length), runs,
+    scenario: sc.name, variants: [a, b], labels, params, repeat: seq ? done : o.blocks ? o.blocks.length : repeat, order: order.slice(0, runs[labels[0]].length + runs[labels[1]].length), runs,
     ...final, interrupted, warnings,
     ...(seq ? { sequential: { maxRepeat: seq.maxRepeat, spending: SPENDING, plan: plan!, looks, stoppedAtBlock: done, stoppedBy } } : {}),
   };

@@ -19,7 +19,10 @@ export interface HistogramTotals {
 function summarise(total: hdr.Histogram, unit: string): HistogramSummary {
   const n = total.totalCount;
   const at = (q: number): number => (n ? total.getValueAtPercentile(q) : 0);
-  return { count: n, p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: n ? total.maxValue : 0, mean: n ? Math.round(total.mean) : 0, unit, ...(n ? { spectrum: percentileSpectrum(total) } : {}) };
+  return {
+    count: n, p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: n ? total.maxValue : 0, mean: n ? Math.round(total.mean) : 0, unit,
+    ...(n ? { spectrum: percentileSpectrum(total), hdr: hdr.encodeIntoCompressedBase64(total) } : {}),
+  };
 }
 
 function addEncoded(total: hdr.Histogram, encoded: string): void {
@@ -63,4 +66,22 @@ export function mergeHistograms(parts: Record<string, string>[], units: Record<s
   } finally {
     t.destroy();
   }
+}
+
+/** Merges result histograms losslessly from their encodings (HistogramSummary.hdr); one without an encoding throws. */
+export function mergeSummaries(parts: readonly Record<string, HistogramSummary>[], units: Record<string, string>): Record<string, HistogramSummary> {
+  const encoded = parts.map((hs) => Object.fromEntries(Object.entries(hs).filter(([, h]) => h.count > 0).map(([k, h]) => {
+    if (!h.hdr) throw new Error(`histogram ${k} has ${h.count} values but no hdr encoding (a result from before pagestorm carried them): it cannot be merged`);
+    return [k, h.hdr];
+  })));
+  const names = new Set(parts.flatMap((hs) => Object.keys(hs)));
+  const merged = mergeHistograms(encoded, Object.fromEntries([...names].map((k) => [k, units[k] ?? parts.find((hs) => hs[k])?.[k].unit ?? 'ns'])));
+  for (const k of names) {
+    merged[k] ??= { count: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0, mean: 0, unit: units[k] ?? 'ns' };
+    // A decoded histogram knows its max only to its bucket; each part's own max was exact, so the max of them is.
+    const max = Math.max(0, ...parts.map((hs) => (hs[k]?.count ? hs[k].max : 0)));
+    const h = merged[k];
+    if (h.count) { h.max = max; if (h.spectrum?.length) h.spectrum[h.spectrum.length - 1] = [100, max]; }
+  }
+  return merged;
 }

@@ -24,8 +24,8 @@ export const migrateAllocOrder: Scenario = {
     { name: 'after-lock', kernel: '2020 RFC (not merged): get_new_page() in __unmap_and_move() with the source locked', description: 'no allocation wasted on a lock failure; the source lock is held across the allocation' },
   ],
   params: [
-    { key: 'faulters', flag: 'faulters', kind: 'int', min: 0, max: 16, default: 1, description: 'faulter threads touching the pages (each in its own mm)' },
-    { key: 'lockers', flag: 'lockers', kind: 'int', min: 0, max: 16, default: 1, description: 'threads taking the page lock of the migrating pages' },
+    { key: 'faulters', flag: 'faulters', kind: 'int', min: 0, role: true, default: 1, description: 'faulter threads touching the pages (each in its own mm)' },
+    { key: 'lockers', flag: 'lockers', kind: 'int', min: 0, role: true, default: 1, description: 'threads taking the page lock of the migrating pages' },
     { key: 'pages', flag: 'pages', kind: 'int', min: 1, max: 1 << 16, default: 1, description: 'pages under migration' },
     { key: 'lockHoldNs', flag: 'lock-hold-ns', kind: 'int', min: 0, default: 5000, unit: 'ns', description: "a locker's hold of the page lock", source: 'a page-cache fault or a truncate step: a few µs' },
     { key: 'lockGapNs', flag: 'lock-gap-ns', kind: 'int', min: 0, default: 20000, unit: 'ns', description: "a locker's pause between holds" },

@@ -27,8 +27,8 @@ export const migrationEntryWait: Scenario = {
     { name: 'put-and-wait', kernel: 'v5.0 9a1ea439b16b put_and_wait_on_page_locked()', description: 'the waiter drops its reference once queued, then sleeps' },
   ],
   params: [
-    { key: 'faulters', flag: 'faulters', kind: 'int', min: 0, max: 64, default: 2, description: 'faulter threads (each in its own mm)' },
-    { key: 'migrators', flag: 'migrators', kind: 'int', min: 1, max: 16, default: 1, description: 'migrator threads' },
+    { key: 'faulters', flag: 'faulters', kind: 'int', min: 0, role: true, default: 2, description: 'faulter threads (each in its own mm)' },
+    { key: 'migrators', flag: 'migrators', kind: 'int', min: 1, role: true, default: 1, description: 'migrator threads' },
     { key: 'pages', flag: 'pages', kind: 'int', min: 1, max: 1 << 20, default: 1, description: 'popular pages (each migrate_pages() call moves one)' },
     { key: 'mapcount', flag: 'mapcount', kind: 'int', min: 0, max: 64, default: 0, description: 'mappings per page; 0 = one per faulter' },
     { key: 'backing', flag: 'backing', kind: 'choice', choices: ['anon', 'file'], default: 'anon', description: 'anonymous pages (count check) or page-cache pages (xa_lock + freeze)' },

@@ -64,8 +64,8 @@ export const moveMappingRefcount: Scenario = {
   ],
   params: [
     { key: 'gupReaders', flag: 'gup-readers', kind: 'int', min: 0, max: 32, default: 1, description: 'GUP-fast users (each in its own mm) pinning and writing the pages' },
-    { key: 'pinners', flag: 'pinners', kind: 'int', min: 0, max: 32, default: 1, description: 'page-cache pinners: lock-free lookup, write while holding the reference' },
-    { key: 'migrators', flag: 'migrators', kind: 'int', min: 1, max: 16, default: 1, description: 'migrator threads' },
+    { key: 'pinners', flag: 'pinners', kind: 'int', min: 0, role: true, default: 1, description: 'page-cache pinners: lock-free lookup, write while holding the reference' },
+    { key: 'migrators', flag: 'migrators', kind: 'int', min: 1, role: true, default: 1, description: 'migrator threads' },
     { key: 'pages', flag: 'pages', kind: 'int', min: 1, max: 1 << 16, default: 1, description: 'file pages (page-cache slot i, PTE slot i of every mm)' },
     { key: 'mapcount', flag: 'mapcount', kind: 'int', min: 0, max: 64, default: 0, description: 'mappings per page; 0 = one per GUP user' },
     { key: 'writesPerPin', flag: 'writes-per-pin', kind: 'int', min: 1, max: 1000, default: 4, description: 'writes into the page per reference held' },

@@ -67,10 +67,10 @@ export const movePagesRace: Scenario = {
     { name: 'no-flush-before-copy', kernel: 'none (a broken control)', description: 'the deferred TLB flush is done only after the move loop, so a reader writes through its stale translation after the copy (FO2)', knownBuggy: true },
   ],
   params: [
-    { key: 'readers', flag: 'readers', kind: 'int', min: 1, max: 63, default: 1, description: 'reader threads looping on loads (the selftest: nthreads - 1)' },
+    { key: 'readers', flag: 'readers', kind: 'int', min: 1, role: true, default: 1, description: 'reader threads looping on loads (the selftest: nthreads - 1)' },
     { key: 'mapping', flag: 'mapping', kind: 'choice', choices: ['shared-anon', 'private-anon'], default: 'shared-anon', description: 'shared-anon: each reader its own mm on one shmem page (the selftest\'s forked children); private-anon: threads of one mm', source: 'tools/testing/selftests/mm/migration.c shared_anon / private_anon' },
     { key: 'tlbFlush', flag: 'tlb-flush', kind: 'choice', choices: TLB_FLUSH_MODES, default: 'eager', description: 'eager: ptep_clear_flush() flushes at once (arm64 with REPEAT_TLBI, x86 with should_defer_flush() forced false); deferred: MIGRATE_ASYNC unmaps with TTU_BATCH_FLUSH (x86 default)', source: 'David Hildenbrand, 1 Aug 2024: forced eager on x86 "fails all of the time"' },
-    { key: 'pinners', flag: 'pinners', kind: 'int', min: 0, max: 16, default: 0, description: 'transient pinners: GUP-fast-like references held for --pin-us without the folio lock (a GPU or DMA pin)', source: 'John Hubbard, RFC 10 Apr 2026: transient references "from GPU operations like cuMemset"' },
+    { key: 'pinners', flag: 'pinners', kind: 'int', min: 0, role: true, default: 0, description: 'transient pinners: GUP-fast-like references held for --pin-us without the folio lock (a GPU or DMA pin)', source: 'John Hubbard, RFC 10 Apr 2026: transient references "from GPU operations like cuMemset"' },
     { key: 'pinUs', flag: 'pin-us', kind: 'int', min: 0, default: 50, unit: 'µs', description: 'how long a transient pin is held' },
     { key: 'pinGapUs', flag: 'pin-gap-us', kind: 'int', min: 0, default: 200, unit: 'µs', description: "a pinner's pause between pins" },
     { key: 'keyToggleNs', flag: 'key-toggle-ns', kind: 'int', min: 0, default: 300000, unit: 'ns', description: 'one static_branch_inc/dec of folio_put_wakeup_key (a variant that toggles a key pays it twice per migrate_pages call)', source: 'Hubbard RFC cover letter: 6-9 IPI broadcasts, "a few hundred microseconds on a large machine"' },

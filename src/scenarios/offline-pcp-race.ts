@@ -38,8 +38,8 @@ export const offlinePcpRace: Scenario = {
     { name: 'pcp-disable', kernel: 'v5.11 zone_pcp_disable() (Vlastimil Babka, suggested by David Hildenbrand)', description: 'pcp high 0 / batch 1 on every CPU and one forced drain before isolating; exactly one drain per offline' },
   ],
   params: [
-    { key: 'freers', flag: 'freers', kind: 'int', min: 0, max: 16, default: 2, description: 'freer threads: short-lived processes that allocate, use and free pages on their CPU' },
-    { key: 'faulters', flag: 'faulters', kind: 'int', min: 0, max: 16, default: 1, description: 'faulters touching the mapped pages (put_and_wait_on_page_locked, v5.0+)' },
+    { key: 'freers', flag: 'freers', kind: 'int', min: 0, role: true, default: 2, description: 'freer threads: short-lived processes that allocate, use and free pages on their CPU' },
+    { key: 'faulters', flag: 'faulters', kind: 'int', min: 0, role: true, default: 1, description: 'faulters touching the mapped pages (put_and_wait_on_page_locked, v5.0+)' },
     ...offlineZoneParams,
     { key: 'maxHeld', flag: 'max-held', kind: 'int', min: 1, max: 64, default: 8, description: 'pages one process allocates (1..max)' },
     { key: 'holdUs', flag: 'hold-us', kind: 'int', min: 0, default: 200, unit: 'µs', description: 'longest time a process uses its pages before it exits' },

@@ -25,7 +25,7 @@ export const offlineRefault: Scenario = {
     { name: 'put-and-wait', kernel: 'v5.0 9a1ea439b16b put_and_wait_on_page_locked()', description: 'the waiter drops its reference once queued, then sleeps' },
   ],
   params: [
-    { key: 'faulters', flag: 'faulters', kind: 'int', min: 1, max: 16, default: 3, description: 'faulter threads, each in its own mm mapping every page (mapcount = faulters)' },
+    { key: 'faulters', flag: 'faulters', kind: 'int', min: 1, role: true, default: 3, description: 'faulter threads, each in its own mm mapping every page (mapcount = faulters)' },
     ...offlineZoneParams,
     { key: 'budgetMs', flag: 'offline-budget-ms', kind: 'int', min: 1, default: 100, unit: 'ms', description: 'a round that runs this long (and --offline-budget-iters iterations) gives up: did not finish', source: 'measured on 2 shared cores: put-and-wait rounds p99 2 loop iterations; wall time alone is not used (the offliner itself gets descheduled for 100s of ms)' },
     { key: 'budgetIters', flag: 'offline-budget-iters', kind: 'int', min: 1, default: 50, description: 'loop iterations (each a full migrate_pages() call when a page is busy) a round must also have made before it gives up' },

@@ -33,8 +33,8 @@ export function splitVariant(variant: string): { unlock: ReclaimUnlock; wait: Wa
 const DEFAULTS: Record<string, number> = { jitterProb: 0.2, jitterNs: 500_000 };
 
 const params: ParamSpec[] = [
-  { key: 'faulters', flag: 'faulters', kind: 'int', min: 1, max: 32, default: 1, description: 'faulter threads, each mapping every page in its own mm (a second one refaults between unmap and freeze: its find_get_page reference, held through wait_on_page_locked, fails the freeze and hides the race)' },
-  { key: 'migrators', flag: 'migrators', kind: 'int', min: 0, max: 8, default: 1, description: 'migrator threads (they put the migration entries the faulters wait on)' },
+  { key: 'faulters', flag: 'faulters', kind: 'int', min: 1, role: true, default: 1, description: 'faulter threads, each mapping every page in its own mm (a second one refaults between unmap and freeze: its find_get_page reference, held through wait_on_page_locked, fails the freeze and hides the race)' },
+  { key: 'migrators', flag: 'migrators', kind: 'int', min: 0, role: true, default: 1, description: 'migrator threads (they put the migration entries the faulters wait on)' },
   { key: 'pages', flag: 'pages', kind: 'int', min: 1, max: 1 << 16, default: 4, description: 'page-cache pages of the file (each mapped by every faulter)' },
   { key: 'reclaimChecksNs', flag: 'reclaim-checks-ns', kind: 'int', min: 0, default: 1000, unit: 'ns', description: 'shrink_page_list between trylock_page and try_to_unmap', source: 'page_check_references walks the rmap like try_to_unmap: ~1 µs for a couple of mappings' },
   { key: 'reclaimGapNs', flag: 'reclaim-gap-ns', kind: 'int', min: 0, default: 0, unit: 'ns', description: "a reclaimer's pause between shrink_page_list() calls", source: 'kswapd under pressure scans back to back' },

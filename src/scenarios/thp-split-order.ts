@@ -104,7 +104,7 @@ export const thpSplitOrder: Scenario = {
     { name: 'unfreeze-then-clear-head+put-and-wait', kernel: 'buggy control: 9a1ea439b16b backported without 605ca5ede764 (seed 000)', description: 'put_and_wait resolves compound_head(tail) = the frozen head and puts it; the tail keeps a leaked reference', knownBuggy: true },
   ],
   params: [
-    { key: 'faulters', flag: 'faulters', kind: 'int', min: 1, max: 64, default: 2, description: 'faulter threads (each in its own mm), touching the --touch subpages round-robin' },
+    { key: 'faulters', flag: 'faulters', kind: 'int', min: 1, role: true, default: 2, description: 'faulter threads (each in its own mm), touching the --touch subpages round-robin' },
     { key: 'thps', flag: 'thps', kind: 'int', min: 1, max: 64, default: 1, description: 'compound pages the splitter splits and re-forms in turn' },
     { key: 'subpages', flag: 'subpages', kind: 'int', min: 2, max: 512, default: 8, description: 'subpages per THP (the kernel: 512 for 2 MiB on x86; small keeps a split short)' },
     { key: 'mapcount', flag: 'mapcount', kind: 'int', min: 0, max: 64, default: 0, description: 'mappings (mms) per subpage; 0 = one per faulter' },

@@ -22,6 +22,8 @@ export interface ParamSpec {
   source?: string;
   /** A value a user may leave at 0 (e.g. faulters 0 is the baseline). */
   unit?: string;
+  /** A count of role threads: no constant max, bounded by the machine instead (run/machine-caps.ts). */
+  role?: boolean;
 }
 
 export interface VariantSpec {
