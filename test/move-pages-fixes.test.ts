@@ -9,7 +9,7 @@ import { defaultParams } from '../src/run/params.js';
 import { loadRegistry } from '../src/patch/registry.js';
 import type { RunResult } from '../src/report/schema.js';
 import type { Scenario } from '../src/scenarios/types.js';
-import { ARM64_LIKE } from '../src/scenarios/move-pages-race.js';
+import { NARROW_WINDOW } from '../src/scenarios/move-pages-race.js';
 
 const PROPOSALS = ['refcheck-unmap', 'move-backoff-if-waiters', 'backoff-asap', 'undo-all-retry', 'caller-retry-7', 'caller-retry-100', 'clear-set-flush', 'xchg-to-entry'];
 
@@ -55,12 +55,12 @@ test('R8 under the deferred flush: no write lands through the stale translation 
 // 100+ consecutive failures occur, results/README.md), so the test asserts the direction: iterations
 // of the 100-failure caller fail far more rarely than calls do.
 test('R6/R5 (arm64-like window): a caller retrying up to 100 failures, or 7, fails far fewer iterations than calls fail', async () => {
-  const r100 = await run('caller-retry-100', ARM64_LIKE);
+  const r100 = await run('caller-retry-100', NARROW_WINDOW);
   clean(r100);
   assert.ok(r100.counters.movePagesFailed > 0, 'no call failed: the retries were never exercised');
   const iter100 = r100.counters.selftestFailures / r100.counters.selftestIterations;
   assert.ok(iter100 * 20 < failRate(r100), `100-failure caller: iterations fail ${iter100}, calls fail ${failRate(r100)}`);
-  const r7 = await run('caller-retry-7', ARM64_LIKE);
+  const r7 = await run('caller-retry-7', NARROW_WINDOW);
   assert.ok(r7.counters.movePagesFailed > 0, 'no call failed: the retries were never exercised');
   clean(r7);
   const iterFail = r7.counters.selftestFailures / r7.counters.selftestIterations;
@@ -68,8 +68,8 @@ test('R6/R5 (arm64-like window): a caller retrying up to 100 failures, or 7, fai
 });
 
 test('R4: the unmap-stage refcount check fails fewer calls than mainline (arm64-like window)', async () => {
-  const a = await run('mainline', ARM64_LIKE, 1.5, 5);
-  const b = await run('refcheck-unmap', ARM64_LIKE, 1.5, 5);
+  const a = await run('mainline', NARROW_WINDOW, 1.5, 5);
+  const b = await run('refcheck-unmap', NARROW_WINDOW, 1.5, 5);
   clean(b);
   assert.ok(b.counters.unmapBackoffs > 0, 'the refcount check never fired');
   assert.ok(failRate(b) * 2 < failRate(a), `refcheck-unmap ${failRate(b)} vs mainline ${failRate(a)}`);

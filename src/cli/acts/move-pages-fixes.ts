@@ -12,7 +12,7 @@ import { fmtEstimate, fmtP } from '../../report/compare-text.js';
 import { median } from '../../report/statistics.js';
 import type { RunResult } from '../../report/schema.js';
 import type { Scenario } from '../../scenarios/types.js';
-import { ARM64_LIKE } from '../../scenarios/move-pages-race.js';
+import { NARROW_WINDOW } from '../../scenarios/move-pages-race.js';
 import type { Act, ActContext } from '../showcase-acts.js';
 import { cleanOutcome, runSeconds } from './act-runs.js';
 
@@ -57,7 +57,7 @@ export const movePagesFixesAct: Act = {
   plannedS: (quick) => (PROPOSALS.length + 1) * REPEAT(quick) * runSeconds(DURATION(quick), 0.2) + 2 * REPEAT(quick) * runSeconds(DURATION(quick), 0.2),
   async run(ctx) {
     const sc = (await loadRegistry([])).find('move-pages-race')!;
-    const runs = await rounds(ctx, sc, ['mainline', ...PROPOSALS], ARM64_LIKE, 60);
+    const runs = await rounds(ctx, sc, ['mainline', ...PROPOSALS], NARROW_WINDOW, 60);
     const base = runs.get('mainline')!;
     const cmp = PROPOSALS.map((v) => (base.length >= 2 && runs.get(v)!.length >= 2 ? primaryRow(sc, base, runs.get(v)!, 'movePagesSuccess') : null));
     const iterCmp = PROPOSALS.map((v) => (v.startsWith('caller-retry') && base.length >= 2 && runs.get(v)!.length >= 2 ? primaryRow(sc, base, runs.get(v)!, 'iterationSuccess') : null));
@@ -88,7 +88,7 @@ export const movePagesFixesAct: Act = {
       sum(runs.get('caller-retry-100')!, 'selftestFailures') === 0 && pinRow?.verdict === 'better';
     const pinMain = pinned.get('mainline')!;
     const pinWait = pinned.get('refcount-wait')!;
-    const note = `Workload: ${Object.entries(ARM64_LIKE).map(([k, v]) => `${k}=${v}`).join(' ')}; ${REPEAT(ctx.quick)} runs each of ${DURATION(ctx.quick)} s, round-robin.\n` +
+    const note = `Workload: ${Object.entries(NARROW_WINDOW).map(([k, v]) => `${k}=${v}`).join(' ')}; ${REPEAT(ctx.quick)} runs each of ${DURATION(ctx.quick)} s, round-robin.\n` +
       'change: move_pages success (iteration success for the caller retries) against mainline, Welch\'s t on per-run rates,\n' +
       `p Holm-adjusted across the ${PROPOSALS.length} proposals. Invariants: ${clean ? 'clean in every run' : 'VIOLATED'}.\n` +
       `refcount-wait (Hubbard RFC, 2026) vs mainline against a transient pinner (private anon, deferred flush): calls failing\n` +
