@@ -33,6 +33,8 @@ export interface KernelCheckOptions {
   memMiB: number;
   accel: Accel | 'auto';
   bootTimeoutS: number;
+  /** Extra kernel command-line words (before the workload's), e.g. numa=off. */
+  append?: string[];
   alpha?: number;
   withModel?: boolean;
   signal?: AbortSignal;
@@ -81,14 +83,15 @@ export function validateOptions(o: KernelCheckOptions): void {
 }
 
 function workloadArgs(o: KernelCheckOptions): string[] {
-  return ['--mapping', o.mapping, '--readers', String(o.readers), '--duration', String(o.durationS), '--trials', String(o.trials)];
+  // --host-pid: ignored by the guest, it lets `pgrep -f "host-pid <pid>"` find this process's QEMU.
+  return ['--mapping', o.mapping, '--readers', String(o.readers), '--duration', String(o.durationS), '--trials', String(o.trials), '--host-pid', String(process.pid)];
 }
 
 interface Side { image: KernelImage; guest?: GuestEnv; trials: TrialRecord[]; boots: BootRecord[]; command?: string; startedAt: string; warnings: string[] }
 
 /** One boot: QEMU up, the workload's lines parsed; every way it can fail an InputError with the console's tail. */
 async function oneBoot(o: KernelCheckOptions, qemu: string, accel: Accel, side: Side, initrd: string, index: number): Promise<boolean> {
-  const args = qemuArgs(accel, { vcpus: o.vcpus, memMiB: o.memMiB }, side.image.path, initrd, workloadArgs(o));
+  const args = qemuArgs(accel, { vcpus: o.vcpus, memMiB: o.memMiB }, side.image.path, initrd, workloadArgs(o), o.append);
   side.command ??= shellLine([qemu, ...args]);
   const runTimeoutS = o.trials * (o.durationS + 30) + 30; // a move_pages call can outlast --duration under TCG
   const out = await bootQemu({ qemu, args, bootTimeoutS: o.bootTimeoutS, runTimeoutS, readyMarker: MARK.env, signal: o.signal, onLine: o.onConsole });
@@ -97,7 +100,7 @@ async function oneBoot(o: KernelCheckOptions, qemu: string, accel: Accel, side: 
   const tail = lastLines(out.lines);
   if (!parsed.env) throw new InputError(`--kernel ${side.image.spec}: QEMU exited (code ${out.exitCode}) before the workload started; last console lines:\n${tail || '  | (nothing on the console)'}\n(is it an x86-64 bzImage with CONFIG_BLK_DEV_INITRD and CONFIG_SERIAL_8250_CONSOLE?)`);
   side.guest = parsed.env;
-  if (parsed.error?.error === 'one-node') throw new InputError(`--kernel ${side.image.spec}: the guest sees ${parsed.env.nodes} NUMA node(s), the workload needs two; build the kernel with CONFIG_NUMA=y and CONFIG_ACPI_NUMA=y (QEMU passes the nodes in the ACPI SRAT)`);
+  if (parsed.error?.error === 'one-node') throw new InputError(`--kernel ${side.image.spec}: the guest sees ${parsed.env.nodes} NUMA node(s), the workload needs two; build the kernel with CONFIG_NUMA=y and CONFIG_ACPI_NUMA=y (QEMU passes the nodes in the ACPI SRAT)${o.append?.length ? ` and check --append ${o.append.join(' ')}` : ''}`);
   if (parsed.error) throw new InputError(`--kernel ${side.image.spec}: the workload failed in the guest: ${parsed.error.error}`);
   if (!parsed.done) throw new InputError(`--kernel ${side.image.spec}: the guest stopped after ${parsed.trials.length} of ${o.trials} trial(s) (a panic or an oops?); last console lines:\n${tail}`);
   if (parsed.garbled.length) side.warnings.push(`${parsed.garbled.length} marker line(s) cut by kernel messages were dropped`);
@@ -135,7 +138,7 @@ export async function runKernelCheck(o: KernelCheckOptions): Promise<KernelCheck
     done = i + 1;
     o.onBoot?.(order[i], i, order.length, side.trials.filter((t) => t.boot === i));
   }
-  const params = { workload: o.workload, mapping: o.mapping, readers: o.readers, durationS: o.durationS, trials: o.trials, repeat: o.repeat, vcpus: o.vcpus, memMiB: o.memMiB, accel };
+  const params = { workload: o.workload, append: (o.append ?? []).join(' '), mapping: o.mapping, readers: o.readers, durationS: o.durationS, trials: o.trials, repeat: o.repeat, vcpus: o.vcpus, memMiB: o.memMiB, accel };
   const host = runEnv();
   const kernels = Object.fromEntries(labels.map((l) => {
     const s = sides.get(l)!;

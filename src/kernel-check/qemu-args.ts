@@ -24,11 +24,11 @@ export function detectAccel(): Accel {
 }
 
 /** The kernel command line: a quiet serial console, reboot at once on panic, the workload's words after "--" (init's argv). */
-export function kernelCmdline(workloadArgs: readonly string[]): string {
-  return ['console=ttyS0', 'panic=-1', 'quiet', '--', ...workloadArgs].join(' ');
+export function kernelCmdline(workloadArgs: readonly string[], append: readonly string[] = []): string {
+  return ['console=ttyS0', 'panic=-1', 'quiet', ...append, '--', ...workloadArgs].join(' ');
 }
 
-export function qemuArgs(accel: Accel, shape: GuestShape, kernel: string, initrd: string, workloadArgs: readonly string[]): string[] {
+export function qemuArgs(accel: Accel, shape: GuestShape, kernel: string, initrd: string, workloadArgs: readonly string[], append: readonly string[] = []): string[] {
   const half = shape.vcpus / 2;
   const nodeMiB = Math.floor(shape.memMiB / 2);
   return [
@@ -41,7 +41,7 @@ export function qemuArgs(accel: Accel, shape: GuestShape, kernel: string, initrd
     '-numa', `node,nodeid=1,cpus=${half}-${shape.vcpus - 1},memdev=m1`,
     '-nodefaults', '-nographic', '-serial', 'stdio', '-monitor', 'none', '-no-reboot',
     '-kernel', kernel, '-initrd', initrd,
-    '-append', kernelCmdline(workloadArgs),
+    '-append', kernelCmdline(workloadArgs, append),
   ];
 }
 
