@@ -115,7 +115,11 @@ static void run_trial(int shared, int readers, double duration, struct trial *t)
       pthread_create(&threads[i], NULL, access_mem, ptr);
     }
   }
-  int n1 = 0, n2 = 1;
+  // Start with the page's current node (nodes == NULL asks do_pages_stat), so every successful call migrates it.
+  int where = -1;
+  void *probe[1] = { ptr };
+  syscall(SYS_move_pages, 0, 1, probe, NULL, &where, 0);
+  int n1 = where == 1 ? 1 : 0, n2 = 1 - n1;
   long s0 = vmstat("pgmigrate_success"), f0 = vmstat("pgmigrate_fail");
   double start = now_s(), end = start + duration, t1 = start;
   while ((t1 = now_s()) < end) {
