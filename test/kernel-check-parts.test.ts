@@ -13,6 +13,7 @@ import { tlbFlushFor } from '../src/kernel-check/model-twin.js';
 import { qemuArgs, shellLine } from '../src/kernel-check/qemu-args.js';
 import { missingConfig } from '../src/kernel-check/kernels.js';
 import { which } from '../src/kernel-check/tools.js';
+import { kernelLabel } from '../src/kernel-check/check.js';
 
 const CLI = new URL('../src/cli.js', import.meta.url).pathname;
 
@@ -55,6 +56,8 @@ test('the model twin: eager flush before v6.4 (no TTU_BATCH_FLUSH in migration),
   assert.equal(tlbFlushFor('6.12.107+deb12-cloud-amd64'), 'deferred');
   assert.equal(tlbFlushFor('6.4.0'), 'deferred');
   assert.equal(tlbFlushFor('garbage'), undefined);
+  assert.equal(kernelLabel('debian:linux-image-6.1.0-47-cloud-amd64-unsigned'), 'debian:6.1.0-47-cloud-amd64');
+  assert.equal(kernelLabel('arch/x86/boot/bzImage'), 'arch/x86/boot/bzImage');
 });
 
 test('the QEMU line: two nodes, each its own backend and half the vCPUs, the workload after "--"', () => {

@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kernelCheckSkipReason, runKernelCheck, debianCloudKernel, type KernelCheckResult, type KernelRunResult } from '../src/kernel-check/index.js';
+import { kernelCheckSkipReason, kernelLabel, runKernelCheck, debianCloudKernel, type KernelCheckResult, type KernelRunResult } from '../src/kernel-check/index.js';
 
 const CLI = new URL('../src/cli.js', import.meta.url).pathname;
 const reason = kernelCheckSkipReason();
@@ -47,7 +47,8 @@ test('shared-anon on both kernels through the CLI: --json and --out, a compare a
   assert.equal(r.status, 0, r.stderr);
   const res = JSON.parse(r.stdout) as KernelCheckResult;
   assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), res);
-  assert.deepEqual(res.order, [K61, K612]);
+  assert.deepEqual(res.order, [kernelLabel(K61), kernelLabel(K612)]);
+  assert.deepEqual(res.labels.map((l) => res.kernels[l].kernelSpec), [K61, K612]);
   for (const l of res.labels) assertRunShaped(res.kernels[l], 'shared-anon');
   assert.equal(res.comparison?.rows[0].metric, 'movePagesSuccess');
   assert.equal(res.comparison?.rows[0].role, 'primary');

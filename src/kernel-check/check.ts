@@ -48,7 +48,7 @@ export interface KernelCheckResult {
   command: 'kernel-check';
   workload: string;
   params: Record<string, number | string | boolean>;
-  /** The two sides' labels (the --kernel values; x′ when one is given twice). */
+  /** The two sides' labels (kernelLabel of the --kernel values; x′ when one is given twice). */
   labels: string[];
   order: string[];
   accel: Accel;
@@ -109,6 +109,11 @@ async function oneBoot(o: KernelCheckOptions, qemu: string, accel: Accel, side: 
   return true;
 }
 
+/** A short label: debian:linux-image-6.1.0-47-cloud-amd64-unsigned -> debian:6.1.0-47-cloud-amd64; a path as given. */
+export function kernelLabel(spec: string): string {
+  return spec.startsWith('debian:') ? spec.replace(/^debian:linux-image-/, 'debian:').replace(/-unsigned$/, '') : spec;
+}
+
 function verdictOf(t: ComparisonTable, labels: string[]): string {
   const row = t.rows.find((r) => r.role === 'primary');
   if (!row) return 'no verdict';
@@ -126,7 +131,8 @@ export async function runKernelCheck(o: KernelCheckOptions): Promise<KernelCheck
   const images = o.kernels.map(resolveKernel);
   const initrd = buildInitramfs(o.workload);
   const accel = o.accel === 'auto' ? detectAccel() : o.accel;
-  const labels = o.kernels.length === 2 && o.kernels[0] === o.kernels[1] ? [o.kernels[0], `${o.kernels[1]}′`] : [...o.kernels];
+  const short = o.kernels.map(kernelLabel);
+  const labels = short.length === 2 && short[0] === short[1] ? [short[0], `${short[1]}′`] : short;
   const sides = new Map<string, Side>(labels.map((l, i) => [l, { image: images[i], trials: [], boots: [], startedAt: new Date().toISOString(), warnings: [] }]));
   const order = labels.length === 2 ? abbaOrder(labels[0], labels[1], o.repeat) : Array.from({ length: o.repeat }, () => labels[0]);
   let interrupted = false;
@@ -142,7 +148,7 @@ export async function runKernelCheck(o: KernelCheckOptions): Promise<KernelCheck
   const host = runEnv();
   const kernels = Object.fromEntries(labels.map((l) => {
     const s = sides.get(l)!;
-    return [l, kernelRunResult({ spec: l, workload: o.workload, params, env: { ...host, accel, qemuCommand: s.command ?? '' }, guest: s.guest, trials: s.trials, boots: s.boots, startedAt: s.startedAt, interrupted, extraWarnings: s.warnings })];
+    return [l, kernelRunResult({ spec: s.image.spec, label: l, workload: o.workload, params, env: { ...host, accel, qemuCommand: s.command ?? '' }, guest: s.guest, trials: s.trials, boots: s.boots, startedAt: s.startedAt, interrupted, extraWarnings: s.warnings })];
   }));
   const res: KernelCheckResult = { command: 'kernel-check', workload: o.workload, params, labels, order: order.slice(0, done), accel, kernels, complete: !interrupted, interrupted, warnings: accel === 'tcg' ? [TCG_WARNING] : [] };
   if (labels.length === 2) {

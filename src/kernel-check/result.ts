@@ -83,6 +83,7 @@ export function counterMismatches(trials: readonly GuestTrial[]): string[] {
 
 export interface KernelRunInput {
   spec: string;
+  label: string;
   workload: string;
   params: Record<string, number | string | boolean>;
   env: Omit<KernelCheckEnv, 'guestRelease' | 'guestVersion' | 'guestNodes' | 'guestCpus'>;
@@ -106,7 +107,7 @@ export function kernelRunResult(i: KernelRunInput): KernelRunResult {
     ...mismatches.map((m) => `/proc/vmstat: ${m} (another migration in the guest, or a counting bug)`)];
   return {
     scenario: i.workload,
-    variant: i.spec,
+    variant: i.label,
     kernelSpec: i.spec,
     knownBuggy: false,
     params: i.params,

@@ -24,15 +24,15 @@ function kernelRow(label: string, r: KernelRunResult): (string | number)[] {
 
 const HEAD = ['kernel', 'uname -r', 'trials', 'calls', 'failures', 'how', 'failed calls', 'calls/failure', 'first failure (median)', 'longest run', 'calls/s (median)', 'pgmigrate ok/fail', 'trials passed'];
 
-function modelLines(res: KernelCheckResult): string[] {
+function modelLines(res: KernelCheckResult, width: number): string[] {
   if (!res.model) return [];
   const rows = res.labels.map((l) => {
     const m = res.model![l] as RunResult;
     const ok = m.rates.movePagesSuccess;
-    return [l, `${m.scenario} ${m.variant} --tlb-flush ${m.params.tlbFlush}`, ok?.trials ?? 0, fmtPct(1 - (ok?.rate ?? NaN), 2), fmtNum(m.derived.callsPerFailure), fmtPct(res.kernels[l].rates.movePagesSuccess ? 1 - res.kernels[l].rates.movePagesSuccess.rate : NaN, 2)];
+    return [l, `${m.variant} --tlb-flush ${m.params.tlbFlush}`, ok?.trials ?? 0, fmtPct(1 - (ok?.rate ?? NaN), 2), fmtNum(m.derived.callsPerFailure), fmtPct(res.kernels[l].rates.movePagesSuccess ? 1 - res.kernels[l].rates.movePagesSuccess.rate : NaN, 2)];
   });
   return ['', 'the model beside it (x86 defers the migration unmap\'s TLB flush from v6.4 on, so older kernels are matched with --tlb-flush eager):',
-    formatTable(['kernel', 'model run', 'model calls', 'model failed calls', 'model calls/failure', 'kernel failed calls'], rows)];
+    formatTable(['kernel', 'model run', 'model calls', 'model failed calls', 'model calls/failure', 'kernel failed calls'], rows, { width, lead: 1 })];
 }
 
 export function renderKernelCheckText(res: KernelCheckResult, width = Infinity): string {
@@ -42,7 +42,7 @@ export function renderKernelCheckText(res: KernelCheckResult, width = Infinity):
   if (res.comparison) {
     out.push('', `A = ${res.labels[0]}, B = ${res.labels[1]}; the trial is the unit`, formatComparisonTable(comparisonCells(res.comparison, [res.labels[0], res.labels[1]] as [string, string]), width), '', ...comparisonFootnotes(res.comparison).map((l) => l.replace('The run is the unit: n = runs per variant.', 'The trial is the unit: n = trials per kernel.')), '', `verdict: ${res.verdict}`);
   }
-  out.push(...modelLines(res));
+  out.push(...modelLines(res, width));
   out.push('');
   const warnings = [...new Set([...res.warnings, ...res.labels.flatMap((l) => res.kernels[l].warnings)])];
   for (const w of warnings) out.push(`note: ${w}`);
