@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resolveKernel } from '../src/kernel-check/kernels.js';
 import { kernelCheckSkipReason, kernelLabel, runKernelCheck, debianCloudKernel, type KernelCheckResult, type KernelRunResult } from '../src/kernel-check/index.js';
 
 const CLI = new URL('../src/cli.js', import.meta.url).pathname;
@@ -64,8 +65,9 @@ test('private-anon on both kernels: no failures (do_anonymous_page rechecks the 
   }
 });
 
-test('a guest with one node, and a boot timeout: exit 2 with the reason, no QEMU left', { skip, timeout: 120_000 }, () => {
-  const one = spawnSync(process.execPath, [CLI, 'kernel-check', 'move-pages-race', '--kernel', K612, '--append', 'numa=off', ...SHORT], { encoding: 'utf8', timeout: 100_000 });
+test('a guest with one node (a path --kernel), and a boot timeout: exit 2 with the reason, no QEMU left', { skip, timeout: 120_000 }, () => {
+  const image = resolveKernel(K612).path; // a path --kernel, as for one's own bzImage
+  const one = spawnSync(process.execPath, [CLI, 'kernel-check', 'move-pages-race', '--kernel', image, '--append', 'numa=off', ...SHORT], { encoding: 'utf8', timeout: 100_000 });
   assert.equal(one.status, 2, one.stderr);
   assert.match(one.stderr, /the guest sees 1 NUMA node\(s\), the workload needs two; build the kernel with CONFIG_NUMA=y/);
   const slow = spawnSync(process.execPath, [CLI, 'kernel-check', 'move-pages-race', '--kernel', K612, '--boot-timeout', '1', ...SHORT], { encoding: 'utf8', timeout: 100_000 });

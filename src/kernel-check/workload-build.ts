@@ -2,7 +2,7 @@
 // compiled with the host's `gcc -static`, cached by the source's hash, packed as an initramfs.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../run/params.js';
@@ -31,11 +31,13 @@ export function buildInitramfs(name: string): string {
   try {
     execFileSync(gcc, ['-static', '-O2', '-Wall', '-o', bin, src, '-lpthread'], { stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
+    rmSync(bin, { force: true });
     const err = (e as { stderr?: Buffer }).stderr?.toString().trim().split('\n').slice(-6).join('\n') ?? String(e);
     throw new InputError(`gcc -static could not build ${src}:\n${err}\n(the static libc comes with libc6-dev: apt-get install libc6-dev)`);
   }
   const tmp = `${img}.${process.pid}.tmp`;
   writeFileSync(tmp, initramfsFor(readFileSync(bin)));
+  rmSync(bin, { force: true });
   renameSync(tmp, img);
   return img;
 }
