@@ -98,7 +98,10 @@ async function oneBoot(o: KernelCheckOptions, qemu: string, accel: Accel, side: 
   const parsed = parseConsole(out.lines);
   if (out.interrupted) { side.trials.push(...parsed.trials.map((t) => ({ ...t, boot: index }))); return false; }
   const tail = lastLines(out.lines);
-  if (!parsed.env) throw new InputError(`--kernel ${side.image.spec}: QEMU exited (code ${out.exitCode}) before the workload started; last console lines:\n${tail || '  | (nothing on the console)'}\n(is it an x86-64 bzImage with CONFIG_BLK_DEV_INITRD and CONFIG_SERIAL_8250_CONSOLE?)`);
+  if (!parsed.env) {
+    const hint = /kvm/i.test(tail) ? '(KVM is not usable here: use --accel tcg)' : '(is it an x86-64 bzImage with CONFIG_BLK_DEV_INITRD and CONFIG_SERIAL_8250_CONSOLE?)';
+    throw new InputError(`--kernel ${side.image.spec}: QEMU exited (code ${out.exitCode}) before the workload started; last console lines:\n${tail || '  | (nothing on the console)'}\n${hint}`);
+  }
   side.guest = parsed.env;
   if (parsed.error?.error === 'one-node') throw new InputError(`--kernel ${side.image.spec}: the guest sees ${parsed.env.nodes} NUMA node(s), the workload needs two; build the kernel with CONFIG_NUMA=y and CONFIG_ACPI_NUMA=y (QEMU passes the nodes in the ACPI SRAT)${o.append?.length ? ` and check --append ${o.append.join(' ')}` : ''}`);
   if (parsed.error) throw new InputError(`--kernel ${side.image.spec}: the workload failed in the guest: ${parsed.error.error}`);

@@ -99,7 +99,7 @@ export function bootQemu(o: BootOptions): Promise<BootOutcome> {
       if (partial) lines.push(partial);
       const totalS = (performance.now() - t0) / 1000;
       if (timedOut && !interrupted) {
-        const hint = ready < 0 ? '\n(a kernel for x86-64 with a serial console and initramfs support? raise --boot-timeout under TCG)' : '\n(raise --run-timeout, or lower --duration/--trials)';
+        const hint = ready < 0 ? '\n(an x86-64 kernel with a serial console and initramfs support? under TCG raise --boot-timeout; if KVM hangs, --accel tcg)' : '\n(raise --run-timeout, or lower --duration/--trials)';
         reject(new InputError(`${timedOut}; last console lines:\n${lastLines(lines) || '  | (nothing on the console)'}${hint}`));
         return;
       }
