@@ -14,6 +14,7 @@ import { OutputPathError } from './run/results-file.js';
 import { showcaseAction } from './cli/showcase.js';
 import { benchAction } from './cli/bench-action.js';
 import { loadCliPatches, patchOption } from './cli/patches.js';
+import { kernelCheckAction } from './cli/kernel-check-action.js';
 
 export const EXIT = { ok: 0, error: 1, badInput: 2, forbidden: 3, interrupted: 130 } as const;
 
@@ -124,6 +125,28 @@ export function makeProgram(io: Io): Command {
   program.command('bench').description('micro-benchmark the primitives against the bare Atomics they wrap')
     .option('--json', 'print one JSON document').option('--quick', 'fewer rounds')
     .action((opts) => benchAction(io, opts));
+
+  program.command('kernel-check').description('the real-kernel twin of a scenario: boot a kernel (or two, ABBA) under QEMU on two NUMA nodes and run the workload')
+    .argument('<workload>', 'move-pages-race')
+    .option('--kernel <K>', 'a bzImage/vmlinuz path, or debian:<package> (apt-get download); twice to compare two kernels', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--mapping <m>', 'shared-anon (forked readers on a MAP_SHARED page) or private-anon (threads on a MAP_PRIVATE page)', 'shared-anon')
+    .addOption(new Option('--readers <n>', 'readers looping on loads').argParser(nonNegative('--readers')).default(1))
+    .addOption(new Option('--duration <s>', 'seconds per trial').argParser(positive('--duration')).default(2))
+    .addOption(new Option('--trials <n>', 'trials per boot').argParser(count('--trials')).default(3))
+    .addOption(new Option('--repeat <r>', 'boots per kernel (two kernels: ABBA blocks; default 2 for two kernels, else 1)').argParser(count('--repeat')))
+    .addOption(new Option('--vcpus <n>', 'guest vCPUs, half on each node').argParser(count('--vcpus')).default(4))
+    .addOption(new Option('--mem <MiB>', 'guest memory, half on each node').argParser(count('--mem')).default(512))
+    .option('--accel <a>', 'auto (KVM when /dev/kvm works and the CPU has vmx/svm, else TCG), kvm or tcg', 'auto')
+    .addOption(new Option('--boot-timeout <s>', 'seconds for the kernel to reach the workload').argParser(positive('--boot-timeout')).default(120))
+    .option('--append <words>', 'extra kernel command-line words, e.g. "numa=off" or "mitigations=off"')
+    .addOption(new Option('--alpha <a>', 'α of the two-kernel compare').argParser(alphaOf).default(0.05))
+    .option('--with-model', 'also run the model\'s matching move-pages-race run per kernel and print it beside')
+    .option('--console', 'echo the guest\'s serial console on stderr')
+    .option('--json', 'print one JSON document instead of tables')
+    .option('--quiet', 'no progress on stderr')
+    .option('--out <file>', 'write the JSON result to FILE (atomically)')
+    .allowExcessArguments(true)
+    .action((workload: string, opts, cmd: Command) => kernelCheckAction(io, workload, opts, cmd.args.slice(1)));
 
   program.command('showcase').description('every scenario, before vs after (what npm start runs)')
     .option('--quick', 'shorter runs').option('--json', 'print JSON').option('--quiet', 'no progress on stderr').option('--out <file>', 'write the JSON to FILE')

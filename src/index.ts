@@ -5,6 +5,7 @@
 import type { CompareOptions, RunScenarioOptions, ScenarioInfo } from './library.js';
 import type { Registry } from './patch/registry.js';
 import type { CompareResult, RunResult } from './report/schema.js';
+import type { KernelCheckOptions, KernelCheckResult } from './kernel-check/check.js';
 
 export { definePatch } from './patch/define.js';
 export type { Patch, PatchVariant, PatchExtension, PatchScenario, PatchMetrics, PatchRole } from './patch/define.js';
@@ -53,3 +54,12 @@ export async function listScenarios(o: { patches?: string[] } = {}): Promise<Sce
 export async function loadRegistry(files: readonly string[]): Promise<Registry> {
   return (await library()).loadRegistry(files);
 }
+
+/** kernel-check: the workload's real-kernel twin booted under QEMU (docs/kernel-check.md); loaded on first call. */
+export async function kernelCheck(o: KernelCheckOptions): Promise<KernelCheckResult> {
+  return (await import('./kernel-check/check.js')).runKernelCheck(o);
+}
+export { kernelCheckSkipReason } from './kernel-check/tools.js';
+export { debianCloudKernel, DEBIAN_KERNELS } from './kernel-check/debian-kernels.js';
+export type { KernelCheckOptions, KernelCheckResult } from './kernel-check/check.js';
+export type { KernelRunResult, TrialRecord } from './kernel-check/result.js';

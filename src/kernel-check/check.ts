@@ -1,0 +1,168 @@
+// kernel-check: the real-kernel twin of a scenario, booted under QEMU once per ABBA slot, each
+// kernel's trials gathered into a run-shaped result, two kernels judged with compare's statistics
+// (the trial as the unit, the call success rate the primary).
+import { InputError } from '../run/params.js';
+import { abbaOrder } from '../run/compare-runs.js';
+import { compareVariants, derivedMetric, rateMetric, type ComparisonTable, type MetricSpec } from '../report/compare.js';
+import type { RunResult } from '../report/schema.js';
+import { runEnv } from '../run/env.js';
+import { parseConsole, MARK } from './console-parse.js';
+import { bootQemu, lastLines } from './qemu-process.js';
+import { detectAccel, qemuArgs, shellLine, type Accel } from './qemu-args.js';
+import { resolveKernel, type KernelImage } from './kernels.js';
+import { buildInitramfs } from './workload-build.js';
+import { requireTool } from './tools.js';
+import { kernelRunResult, trialSummary, TCG_WARNING, type BootRecord, type KernelRunResult, type TrialRecord } from './result.js';
+import { modelTwin } from './model-twin.js';
+import type { GuestEnv } from './console-parse.js';
+
+export const WORKLOADS = ['move-pages-race'] as const;
+export const MAPPINGS = ['shared-anon', 'private-anon'] as const;
+
+export interface KernelCheckOptions {
+  workload: string;
+  /** One or two --kernel values (paths or debian:<package>). */
+  kernels: string[];
+  mapping: string;
+  readers: number;
+  durationS: number;
+  trials: number;
+  /** Boots per kernel (two kernels: ABBA blocks). */
+  repeat: number;
+  vcpus: number;
+  memMiB: number;
+  accel: Accel | 'auto';
+  bootTimeoutS: number;
+  /** Extra kernel command-line words (before the workload's), e.g. numa=off. */
+  append?: string[];
+  alpha?: number;
+  withModel?: boolean;
+  signal?: AbortSignal;
+  /** Each boot as it ends. */
+  onBoot?: (label: string, i: number, n: number, trials: TrialRecord[]) => void;
+  /** Each console line of each boot. */
+  onConsole?: (line: string) => void;
+}
+
+export interface KernelCheckResult {
+  command: 'kernel-check';
+  workload: string;
+  params: Record<string, number | string | boolean>;
+  /** The two sides' labels (kernelLabel of the --kernel values; x′ when one is given twice). */
+  labels: string[];
+  order: string[];
+  accel: Accel;
+  kernels: Record<string, KernelRunResult>;
+  /** Two kernels: every metric compared with the trial as the unit. */
+  comparison?: ComparisonTable;
+  /** The primary row's verdict, in words. */
+  verdict?: string;
+  /** --with-model: the model's matching run per kernel label. */
+  model?: Record<string, RunResult>;
+  complete: boolean;
+  interrupted: boolean;
+  warnings: string[];
+}
+
+/** The compared metrics: the call success rate per trial first. */
+export const KERNEL_METRICS: MetricSpec[] = [
+  rateMetric('movePagesSuccess'),
+  derivedMetric('failuresPer1000Calls', 'lower'),
+  derivedMetric('longestFailureRun', 'lower'),
+  derivedMetric('callsPerSecond', 'higher'),
+];
+
+export function validateOptions(o: KernelCheckOptions): void {
+  if (!(WORKLOADS as readonly string[]).includes(o.workload)) throw new InputError(`unknown kernel-check workload ${JSON.stringify(o.workload)}; known: ${WORKLOADS.join(', ')}`);
+  if (!(MAPPINGS as readonly string[]).includes(o.mapping)) throw new InputError(`--mapping ${JSON.stringify(o.mapping)}: expected one of ${MAPPINGS.join(', ')}`);
+  if (o.kernels.length === 0) throw new InputError('kernel-check needs --kernel <bzImage path | debian:<package>> (e.g. --kernel debian:linux-image-6.1.0-47-cloud-amd64-unsigned)');
+  if (o.kernels.length > 2) throw new InputError(`--kernel given ${o.kernels.length} times: kernel-check compares at most two kernels at a time`);
+  if (!Number.isInteger(o.vcpus) || o.vcpus < 2 || o.vcpus % 2) throw new InputError(`--vcpus ${o.vcpus}: expected an even number >= 2 (split over two NUMA nodes)`);
+  if (!Number.isInteger(o.readers) || o.readers < 0 || o.readers > 64) throw new InputError(`--readers ${o.readers}: expected a whole number 0..64`);
+  if (o.memMiB < 128) throw new InputError(`--mem ${o.memMiB}: expected at least 128 (MiB, split over two nodes)`);
+}
+
+function workloadArgs(o: KernelCheckOptions): string[] {
+  // --host-pid: ignored by the guest, it lets `pgrep -f "host-pid <pid>"` find this process's QEMU.
+  return ['--mapping', o.mapping, '--readers', String(o.readers), '--duration', String(o.durationS), '--trials', String(o.trials), '--host-pid', String(process.pid)];
+}
+
+interface Side { image: KernelImage; guest?: GuestEnv; trials: TrialRecord[]; boots: BootRecord[]; command?: string; startedAt: string; warnings: string[] }
+
+/** One boot: QEMU up, the workload's lines parsed; every way it can fail an InputError with the console's tail. */
+async function oneBoot(o: KernelCheckOptions, qemu: string, accel: Accel, side: Side, initrd: string, index: number): Promise<boolean> {
+  const args = qemuArgs(accel, { vcpus: o.vcpus, memMiB: o.memMiB }, side.image.path, initrd, workloadArgs(o), o.append);
+  side.command ??= shellLine([qemu, ...args]);
+  const runTimeoutS = o.trials * (o.durationS + 30) + 30; // a move_pages call can outlast --duration under TCG
+  const out = await bootQemu({ qemu, args, bootTimeoutS: o.bootTimeoutS, runTimeoutS, readyMarker: MARK.env, signal: o.signal, onLine: o.onConsole });
+  const parsed = parseConsole(out.lines);
+  if (out.interrupted) { side.trials.push(...parsed.trials.map((t) => ({ ...t, boot: index }))); return false; }
+  const tail = lastLines(out.lines);
+  if (!parsed.env) {
+    const hint = /kvm/i.test(tail) ? '(KVM is not usable here: use --accel tcg)' : '(is it an x86-64 bzImage with CONFIG_BLK_DEV_INITRD and CONFIG_SERIAL_8250_CONSOLE?)';
+    throw new InputError(`--kernel ${side.image.spec}: QEMU exited (code ${out.exitCode}) before the workload started; last console lines:\n${tail || '  | (nothing on the console)'}\n${hint}`);
+  }
+  side.guest = parsed.env;
+  if (parsed.error?.error === 'one-node') throw new InputError(`--kernel ${side.image.spec}: the guest sees ${parsed.env.nodes} NUMA node(s), the workload needs two; build the kernel with CONFIG_NUMA=y and CONFIG_ACPI_NUMA=y (QEMU passes the nodes in the ACPI SRAT)${o.append?.length ? ` and check --append ${o.append.join(' ')}` : ''}`);
+  if (parsed.error) throw new InputError(`--kernel ${side.image.spec}: the workload failed in the guest: ${parsed.error.error}`);
+  if (!parsed.done) throw new InputError(`--kernel ${side.image.spec}: the guest stopped after ${parsed.trials.length} of ${o.trials} trial(s) (a panic or an oops?); last console lines:\n${tail}`);
+  if (parsed.garbled.length) side.warnings.push(`${parsed.garbled.length} marker line(s) cut by kernel messages were dropped`);
+  side.trials.push(...parsed.trials.map((t) => ({ ...t, boot: index })));
+  side.boots.push({ index, bootS: out.bootS, totalS: out.totalS, qemuExit: out.exitCode });
+  return true;
+}
+
+/** A short label: debian:linux-image-6.1.0-47-cloud-amd64-unsigned -> debian:6.1.0-47-cloud-amd64; a path as given. */
+export function kernelLabel(spec: string): string {
+  return spec.startsWith('debian:') ? spec.replace(/^debian:linux-image-/, 'debian:').replace(/-unsigned$/, '') : spec;
+}
+
+function verdictOf(t: ComparisonTable, labels: string[]): string {
+  const row = t.rows.find((r) => r.role === 'primary');
+  if (!row) return 'no verdict';
+  const a = (row.a.pooled?.rate ?? NaN) * 100;
+  const b = (row.b.pooled?.rate ?? NaN) * 100;
+  const figures = `(${row.metric}: ${labels[0]} ${a.toFixed(1)}%, ${labels[1]} ${b.toFixed(1)}%)`;
+  if (row.verdict === 'better' || row.verdict === 'worse') return `${labels[1]} is ${row.verdict} than ${labels[0]} on ${row.metric} at α ${t.alpha}, p ${row.p?.toPrecision(2)} ${figures}`;
+  return `${row.verdict} on ${row.metric} ${figures}`;
+}
+
+/** Runs the check end to end; throws InputError for bad input and missing parts (no QEMU is left running). */
+export async function runKernelCheck(o: KernelCheckOptions): Promise<KernelCheckResult> {
+  validateOptions(o);
+  const qemu = requireTool('qemu-system-x86_64', 'kernel-check boots the kernel under QEMU');
+  const images = o.kernels.map(resolveKernel);
+  const initrd = buildInitramfs(o.workload);
+  const accel = o.accel === 'auto' ? detectAccel() : o.accel;
+  const short = o.kernels.map(kernelLabel);
+  const labels = short.length === 2 && short[0] === short[1] ? [short[0], `${short[1]}′`] : short;
+  const sides = new Map<string, Side>(labels.map((l, i) => [l, { image: images[i], trials: [], boots: [], startedAt: new Date().toISOString(), warnings: [] }]));
+  const order = labels.length === 2 ? abbaOrder(labels[0], labels[1], o.repeat) : Array.from({ length: o.repeat }, () => labels[0]);
+  let interrupted = false;
+  let done = 0;
+  for (let i = 0; i < order.length; i++) {
+    if (o.signal?.aborted) { interrupted = true; break; }
+    const side = sides.get(order[i])!;
+    if (!(await oneBoot(o, qemu, accel, side, initrd, i))) { interrupted = true; break; }
+    done = i + 1;
+    o.onBoot?.(order[i], i, order.length, side.trials.filter((t) => t.boot === i));
+  }
+  const params = { workload: o.workload, append: (o.append ?? []).join(' '), mapping: o.mapping, readers: o.readers, durationS: o.durationS, trials: o.trials, repeat: o.repeat, vcpus: o.vcpus, memMiB: o.memMiB, accel };
+  const host = runEnv();
+  const kernels = Object.fromEntries(labels.map((l) => {
+    const s = sides.get(l)!;
+    return [l, kernelRunResult({ spec: s.image.spec, label: l, workload: o.workload, params, env: { ...host, accel, qemuCommand: s.command ?? '' }, guest: s.guest, trials: s.trials, boots: s.boots, startedAt: s.startedAt, interrupted, extraWarnings: s.warnings })];
+  }));
+  const res: KernelCheckResult = { command: 'kernel-check', workload: o.workload, params, labels, order: order.slice(0, done), accel, kernels, complete: !interrupted, interrupted, warnings: accel === 'tcg' ? [TCG_WARNING] : [] };
+  if (labels.length === 2) {
+    res.comparison = compareVariants(KERNEL_METRICS, kernels[labels[0]].trials.map(trialSummary), kernels[labels[1]].trials.map(trialSummary), { alpha: o.alpha ?? 0.05 });
+    res.verdict = verdictOf(res.comparison, labels);
+    if (o.trials * o.repeat < 6) res.warnings.push(`${o.trials * o.repeat} trials per kernel: fewer than 6, so secondary rows cannot reach a Holm-adjusted verdict`);
+    res.warnings.push('trials of one boot share that boot\'s placement and timing: the trial-level p is optimistic when boots differ (raise --repeat to spread the trials over boots)');
+  }
+  if (o.withModel && !interrupted) {
+    res.model = {};
+    for (const l of labels) res.model[l] = await modelTwin({ mapping: o.mapping, readers: o.readers, release: kernels[l].env.guestRelease, durationS: Math.min(o.durationS, 5), signal: o.signal });
+  }
+  return res;
+}

@@ -1,0 +1,104 @@
+// kernel-check's parts without QEMU: the newc archive, the console protocol, the vmstat consistency
+// check, the model's flush mode per release, the QEMU command line, and every missing-part error.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { newcArchive, initramfsFor, CHAR } from '../src/kernel-check/cpio.js';
+import { parseConsole } from '../src/kernel-check/console-parse.js';
+import { counterMismatches, summariseValues } from '../src/kernel-check/result.js';
+import { tlbFlushFor } from '../src/kernel-check/model-twin.js';
+import { qemuArgs, shellLine } from '../src/kernel-check/qemu-args.js';
+import { missingConfig } from '../src/kernel-check/kernels.js';
+import { which } from '../src/kernel-check/tools.js';
+import { kernelLabel } from '../src/kernel-check/check.js';
+
+const CLI = new URL('../src/cli.js', import.meta.url).pathname;
+
+test('newc: headers are 110 bytes of "070701" + 13 hex fields, names and bodies 4-aligned, a trailer last', () => {
+  const a = newcArchive([{ name: 'init', mode: 0o100755, data: Buffer.from('abcde') }, { name: 'dev/console', mode: CHAR | 0o600, rdev: [5, 1] }]);
+  assert.equal(a.subarray(0, 6).toString(), '070701');
+  const field = (off: number, i: number) => parseInt(a.subarray(off + 6 + 8 * i, off + 14 + 8 * i).toString(), 16);
+  assert.equal(field(0, 1), 0o100755);
+  assert.equal(field(0, 6), 5); // filesize
+  assert.equal(a.subarray(110, 115).toString(), 'init\0');
+  const second = 116 + 8; // header + name padded to 116, the 5-byte body padded to 8
+  assert.equal(a.subarray(second, second + 6).toString(), '070701');
+  assert.deepEqual([field(second, 9), field(second, 10)], [5, 1]);
+  assert.equal(a.length % 4, 0);
+  assert.match(a.toString('latin1'), /TRAILER!!!\0/);
+  assert.ok(initramfsFor(Buffer.alloc(3)).includes('dev/console\0'));
+});
+
+test('the console protocol: markers anywhere in a line, garbled JSON kept aside', () => {
+  const p = parseConsole([
+    'SeaBIOS', '[ 1.0] x PAGESTORM-ENV {"release":"6.1.0","version":"Linux version 6.1.0","nodes":2,"cpus":4}',
+    'PAGESTORM-TRIAL {"trial":0,"calls":10,"failures":1}', 'PAGESTORM-TRIAL {"trial":1,"calls":[1 cut', 'PAGESTORM-DONE',
+  ]);
+  assert.equal(p.env?.release, '6.1.0');
+  assert.equal(p.trials.length, 1);
+  assert.equal(p.garbled.length, 1);
+  assert.ok(p.done);
+  assert.equal(parseConsole(['PAGESTORM-ERROR {"error":"one-node","nodes":1}']).error?.error, 'one-node');
+});
+
+test('pgmigrate deltas must cover the successful calls and the ret > 0 failures', () => {
+  const base = { trial: 0, calls: 10, failures: 2, retPositive: 2, retError: 0, statusError: 0, statusOtherNode: 0, callsToFirstFailure: 3, longestFailureRun: 1, lastErrno: 0, lastStatus: 0, seconds: 1 };
+  assert.deepEqual(counterMismatches([{ ...base, pgmigrateSuccess: 8, pgmigrateFail: 2 }]), []);
+  assert.equal(counterMismatches([{ ...base, pgmigrateSuccess: 7, pgmigrateFail: 1 }]).length, 2);
+  assert.deepEqual([summariseValues([3, 1, 2], 'count').p50, summariseValues([], 'count').count], [2, 0]);
+});
+
+test('the model twin: eager flush before v6.4 (no TTU_BATCH_FLUSH in migration), deferred after', () => {
+  assert.equal(tlbFlushFor('6.1.0-47-cloud-amd64'), 'eager');
+  assert.equal(tlbFlushFor('6.12.107+deb12-cloud-amd64'), 'deferred');
+  assert.equal(tlbFlushFor('6.4.0'), 'deferred');
+  assert.equal(tlbFlushFor('garbage'), undefined);
+  assert.equal(kernelLabel('debian:linux-image-6.1.0-47-cloud-amd64-unsigned'), 'debian:6.1.0-47-cloud-amd64');
+  assert.equal(kernelLabel('arch/x86/boot/bzImage'), 'arch/x86/boot/bzImage');
+});
+
+test('the QEMU line: two nodes, each its own backend and half the vCPUs, the workload after "--"', () => {
+  const a = qemuArgs('tcg', { vcpus: 4, memMiB: 512 }, '/k', '/i', ['--mapping', 'shared-anon']);
+  const line = shellLine(a);
+  assert.match(line, /-accel tcg,thread=multi/);
+  assert.match(line, /node,nodeid=0,cpus=0-1,memdev=m0 .*node,nodeid=1,cpus=2-3,memdev=m1/);
+  assert.match(line, /-no-reboot/);
+  assert.match(line, /'console=ttyS0 panic=-1 quiet -- --mapping shared-anon'/);
+  assert.deepEqual(missingConfig('CONFIG_NUMA=y\nCONFIG_MIGRATION=y\n'), ['CONFIG_BLK_DEV_INITRD', 'CONFIG_SERIAL_8250_CONSOLE']);
+});
+
+const run = (args: string[], env: NodeJS.ProcessEnv = process.env) => spawnSync(process.execPath, [CLI, 'kernel-check', ...args], { encoding: 'utf8', timeout: 60_000, env });
+
+test('bad input and missing parts: exit 2 with a message naming the fix', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kc-'));
+  const img = join(dir, 'bzImage');
+  writeFileSync(img, 'not a kernel');
+  const cases: [string[], RegExp, NodeJS.ProcessEnv?][] = [
+    [['move-pages-race'], /needs --kernel/],
+    [['no-such', '--kernel', img], /unknown kernel-check workload "no-such"; known: move-pages-race/],
+    [['move-pages-race', '--kernel', img, '--mapping', 'file'], /--mapping "file": expected one of shared-anon, private-anon/],
+    [['move-pages-race', '--kernel', img, '--vcpus', '3'], /--vcpus 3: expected an even number/],
+    [['move-pages-race', '--kernel', img, '--accel', 'hvf'], /--accel "hvf"/],
+    [['move-pages-race', '--kernel', join(dir, 'nope')], /no such file/],
+    [['move-pages-race', '--kernel', dir], /is a directory; give the image, e.g. --kernel .*arch\/x86\/boot\/bzImage/],
+    [['move-pages-race', '--kernel', 'debian:Not A Package'], /is not a Debian package name/],
+    [['move-pages-race', '--kernel', img], /qemu-system-x86_64 not found on PATH .*apt-get install qemu-system-x86/, { ...process.env, PATH: dir }],
+  ];
+  for (const [args, pattern, env] of cases) {
+    const r = run(args, env);
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, pattern);
+  }
+  const qemu = which('qemu-system-x86_64');
+  if (qemu) { // qemu on PATH, gcc not: the workload cannot be built
+    const bin = join(dir, 'bin');
+    spawnSync('mkdir', [bin]);
+    symlinkSync(qemu, join(bin, 'qemu-system-x86_64'));
+    const r = run(['move-pages-race', '--kernel', img], { ...process.env, PATH: bin, PAGESTORM_CACHE: join(dir, 'cache') });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /gcc not found on PATH .*apt-get install gcc/);
+  }
+});
