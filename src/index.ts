@@ -55,7 +55,7 @@ export async function loadRegistry(files: readonly string[]): Promise<Registry> 
   return (await library()).loadRegistry(files);
 }
 
-/** kernel-check: the workload's real-kernel twin booted under QEMU (docs/kernel-check.md); loaded on first call. */
+/** kernel-check: the workload's real-kernel twin booted under QEMU (README: "Check against a real kernel"); loaded on first call. */
 export async function kernelCheck(o: KernelCheckOptions): Promise<KernelCheckResult> {
   return (await import('./kernel-check/check.js')).runKernelCheck(o);
 }
