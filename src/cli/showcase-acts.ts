@@ -11,6 +11,7 @@ import { reclaimLostWakeupAct } from './acts/reclaim-lost-wakeup.js';
 import { migrateAllocOrderAct } from './acts/migrate-alloc-order.js';
 import { movePagesRaceAct } from './acts/move-pages-race.js';
 import { movePagesFixesAct } from './acts/move-pages-fixes.js';
+import { kernelCheckAct } from './acts/kernel-check.js';
 
 export interface ActContext {
   quick: boolean;
@@ -28,6 +29,8 @@ export interface ActResult {
   runs: RunResult[];
   /** The measured outcome agrees with the kernel claim the act illustrates. */
   asExpected: boolean;
+  /** Why the act did not run (a missing tool); asExpected is then true and nothing was measured. */
+  skipped?: string;
 }
 
 export interface Act {
@@ -38,4 +41,4 @@ export interface Act {
   run(ctx: ActContext): Promise<ActResult>;
 }
 
-export const SHOWCASE_ACTS: Act[] = [migrationEntryWaitAct, thpSplitOrderAct, moveMappingRefcountAct, offlinePcpRaceAct, offlineRefaultAct, reclaimLostWakeupAct, migrateAllocOrderAct, movePagesRaceAct, movePagesFixesAct];
+export const SHOWCASE_ACTS: Act[] = [migrationEntryWaitAct, thpSplitOrderAct, moveMappingRefcountAct, offlinePcpRaceAct, offlineRefaultAct, reclaimLostWakeupAct, migrateAllocOrderAct, movePagesRaceAct, movePagesFixesAct, kernelCheckAct];

@@ -29,7 +29,11 @@ export async function showcaseAction(io: Io, opts: { quick?: boolean; json?: boo
   if (opts.out) writeJsonAtomic(opts.out, { ...doc, runs: acts.flatMap((a) => a.runs) });
   if (opts.html) writeFileAtomic(opts.html, renderHtmlReport({ title: 'pagestorm showcase', sections: acts.flatMap((a): ReportSection[] => a.sections) }));
   if (opts.json) io.out(`${JSON.stringify(doc, null, 2)}\n`);
-  else io.out(`\nshowcase done in ${doc.elapsedS.toFixed(0)} s${acts.some((a) => !a.asExpected) ? '; SOME RESULTS DIFFER FROM THE KERNEL\'S CLAIMS (see above)' : '; every result as the kernel threads claim'}\n`);
+  else {
+    const skipped = acts.filter((a) => a.skipped);
+    io.out(`\nshowcase done in ${doc.elapsedS.toFixed(0)} s${acts.some((a) => !a.asExpected) ? '; SOME RESULTS DIFFER FROM THE KERNEL\'S CLAIMS (see above)' : '; every result as the kernel threads claim'}` +
+      `${skipped.length ? `; skipped: ${skipped.map((a) => `${a.title.split(':')[0]} (${a.skipped})`).join('; ')}` : ''}\n`);
+  }
   const runs = acts.flatMap((a) => a.runs).filter((r) => !r.knownBuggy);
   io.exitCode = exitCodeFor(runs, signalAborted(acts));
 }
