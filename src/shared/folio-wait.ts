@@ -3,17 +3,16 @@
 // WQ_FLAG_DONE), the waiter re-tests through WQ_FLAG_WOKEN, folio_wake_bit() walks once (no bookmark),
 // and migration_entry_wait_on_locked() queues without taking a reference.
 import {
-  LINE, PAGE_WORDS, PF_FLAGS, PG_locked, PG_waiters, WE_BIT, WE_FLAGS, WE_LINKED, WE_NEXT, WE_PAGE, WE_PREV, WE_WORDS,
-  WQ_FLAG_CUSTOM, WQ_FLAG_DONE, WQ_FLAG_EXCLUSIVE, WQ_FLAG_WOKEN, WQ_LEN, WQ_LIST, WQ_LOCK, WQ_MAX_HOLD, NIL,
+  LINE, PAGE_WORDS, PF_FLAGS, PG_locked, PG_waiters, WE_BIT, WE_FLAGS, WE_LINKED, WE_NEXT, WE_PAGE, WE_WORDS,
+  WQ_FLAG_CUSTOM, WQ_FLAG_DONE, WQ_FLAG_EXCLUSIVE, WQ_FLAG_WOKEN, WQ_LIST, WQ_LOCK, WQ_MAX_HOLD, NIL,
 } from './layout.js';
 import type { Mem } from './memory.js';
-import { listAddTail, listDel, type ListShape } from './list.js';
 import { spinLock, spinUnlock } from './spinlock.js';
 import { makeTaskSleep, wakeTask } from './sleep.js';
 import { STAT, statRow } from './stats.js';
 import { SITE } from './cost.js';
 import { nowNs } from './clock.js';
-import { DROP, EXCLUSIVE, pageWaitBucket, type Behavior, type Waitqueue, type WaitqueueOptions } from './waitqueue.js';
+import { DROP, EXCLUSIVE, bucketLinks, pageWaitBucket, type Behavior, type Waitqueue, type WaitqueueOptions } from './waitqueue.js';
 
 /** sysctl_page_lock_unfairness (v5.9+ default): unfair re-tries an exclusive waiter makes before handoff. */
 export const PAGE_LOCK_UNFAIRNESS = 5;
@@ -21,7 +20,6 @@ export const PAGE_LOCK_UNFAIRNESS = 5;
 export function makeFolioWaitqueue(m: Mem, tid: number, opt: WaitqueueOptions): Waitqueue {
   const w = m.w;
   const L = m.L;
-  const shape: ListShape = { linkBase: L.entries, stride: WE_WORDS, next: WE_NEXT, prev: WE_PREV };
   const me = 2 * tid;
   const e = L.entries + me * WE_WORDS;
   const ea = (node: number): number => L.entries + node * WE_WORDS;
@@ -35,16 +33,7 @@ export function makeFolioWaitqueue(m: Mem, tid: number, opt: WaitqueueOptions): 
   let keyBit = 0;
   let keyMatch = 0;
 
-  const link = (q: number, node: number): void => {
-    listAddTail(w, shape, q + WQ_LIST, node);
-    Atomics.store(w, ea(node) + WE_LINKED, 1);
-    w[q + WQ_LEN]++;
-  };
-  const unlink = (q: number, node: number): void => {
-    listDel(w, shape, q + WQ_LIST, node);
-    Atomics.store(w, ea(node) + WE_LINKED, 0);
-    w[q + WQ_LEN]--;
-  };
+  const { link, unlink } = bucketLinks(m);
 
   // wake_page_function() (v5.9+): a handoff waiter gets the bit from the waker, or the walk stops.
   const wakePageFunction = (q: number, node: number): number => {

@@ -44,6 +44,25 @@ export interface Waitqueue {
   migrationEntryWaitOnLocked?(pfn: number, ptl: number): void;
 }
 
+/** Linking a wait entry into a bucket's list (under the bucket lock), with its linked flag and the length. */
+export function bucketLinks(m: Mem): { link(q: number, node: number): void; unlink(q: number, node: number): void } {
+  const w = m.w;
+  const shape: ListShape = { linkBase: m.L.entries, stride: WE_WORDS, next: WE_NEXT, prev: WE_PREV };
+  const linked = (node: number): number => m.L.entries + node * WE_WORDS + WE_LINKED;
+  return {
+    link(q, node) {
+      listAddTail(w, shape, q + WQ_LIST, node);
+      Atomics.store(w, linked(node), 1);
+      w[q + WQ_LEN]++;
+    },
+    unlink(q, node) {
+      listDel(w, shape, q + WQ_LIST, node);
+      Atomics.store(w, linked(node), 0);
+      w[q + WQ_LEN]--;
+    },
+  };
+}
+
 export function makeWaitqueue(m: Mem, tid: number, opt: WaitqueueOptions): Waitqueue {
   const w = m.w;
   const L = m.L;
@@ -59,16 +78,7 @@ export function makeWaitqueue(m: Mem, tid: number, opt: WaitqueueOptions): Waitq
   const putPage = opt.putPage;
   const bookmarkOn = opt.bookmark;
 
-  const link = (q: number, node: number): void => {
-    listAddTail(w, shape, q + WQ_LIST, node);
-    Atomics.store(w, ea(node) + WE_LINKED, 1);
-    w[q + WQ_LEN]++;
-  };
-  const unlink = (q: number, node: number): void => {
-    listDel(w, shape, q + WQ_LIST, node);
-    Atomics.store(w, ea(node) + WE_LINKED, 0);
-    w[q + WQ_LEN]--;
-  };
+  const { link, unlink } = bucketLinks(m);
 
   let dropPutNs = 0;
   // Key of the walk in progress (wait_page_key); one walk at a time per task.
