@@ -54,7 +54,7 @@ test('R8 under the deferred flush: no write lands through the stale translation 
 // R6 as the thread states it ("passes") does not hold in the model: failures come in bursts (runs of
 // 100+ consecutive failures occur, results/README.md), so the test asserts the direction: iterations
 // of the 100-failure caller fail far more rarely than calls do.
-test('R6/R5 (arm64-like window): a caller retrying up to 100 failures, or 7, fails far fewer iterations than calls fail', async () => {
+test('R6/R5 (narrow window): a caller retrying up to 100 failures, or 7, fails far fewer iterations than calls fail', async () => {
   const r100 = await run('caller-retry-100', NARROW_WINDOW);
   clean(r100);
   assert.ok(r100.counters.movePagesFailed > 0, 'no call failed: the retries were never exercised');

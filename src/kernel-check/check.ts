@@ -94,8 +94,15 @@ async function oneBoot(o: KernelCheckOptions, qemu: string, accel: Accel, side: 
   const args = qemuArgs(accel, { vcpus: o.vcpus, memMiB: o.memMiB }, side.image.path, initrd, workloadArgs(o), o.append);
   side.command ??= shellLine([qemu, ...args]);
   const runTimeoutS = o.trials * (o.durationS + 30) + 30; // a move_pages call can outlast --duration under TCG
-  const out = await bootQemu({ qemu, args, bootTimeoutS: o.bootTimeoutS, runTimeoutS, readyMarker: MARK.env, signal: o.signal, onLine: o.onConsole });
-  const parsed = parseConsole(out.lines);
+  let out = await bootQemu({ qemu, args, bootTimeoutS: o.bootTimeoutS, runTimeoutS, readyMarker: MARK.env, signal: o.signal, onLine: o.onConsole });
+  let parsed = parseConsole(out.lines);
+  const crash = /Kernel panic|Oops|BUG:/;
+  if (!out.interrupted && !parsed.env && crash.test(lastLines(out.lines))) {
+    // A guest that crashed before /init ran is booted once more: TCG on a loaded host has crashed 6.12 in enqueue_timer here.
+    side.warnings.push(`boot ${index}: the guest crashed before the workload started (${lastLines(out.lines).split('\n').find((l) => crash.test(l))?.replace(/^\s*\|\s*/, '').trim()}); booted again`);
+    out = await bootQemu({ qemu, args, bootTimeoutS: o.bootTimeoutS, runTimeoutS, readyMarker: MARK.env, signal: o.signal, onLine: o.onConsole });
+    parsed = parseConsole(out.lines);
+  }
   if (out.interrupted) { side.trials.push(...parsed.trials.map((t) => ({ ...t, boot: index }))); return false; }
   const tail = lastLines(out.lines);
   if (!parsed.env) {
