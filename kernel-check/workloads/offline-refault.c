@@ -1,0 +1,362 @@
+// PROBE, not yet wired into `pagestorm kernel-check` (WORKLOADS lists only move-pages-race): the
+// real-kernel twin of pagestorm's offline-refault scenario, kept for the next attempt. A Movable memory
+// block of node 1 is offlined and onlined through sysfs, round after round, while forked faulters
+// (each its own mm, all mapping one MAP_SHARED|MAP_ANONYMOUS region bound to node 1 with mbind) keep
+// touching its pages. Each round maps a fresh region and offlines the offlinable node-1 Movable block
+// holding the most of its pages (found with /proc/self/pagemap); when none holds a page, node 1's top
+// offlinable Movable block is offlined and the round says so (pagesInBlock 0). An offline that runs
+// past --offline-timeout is interrupted by SIGALRM (the kernel's offline loop has no timeout of its
+// own; it stops on a signal: EINTR). Movable blocks holding boot-time reserved pages cannot be
+// offlined (EBUSY, "unmovable page") and are left out.
+// KNOWN PROBLEM (6.12, -m 6G, movablecore=1G): only the first round's pages are in the offlined
+// block. Its offline migrates them into the free remainder of node 1's reserved top block (not
+// offlinable), and every later region is faulted there too; the ballast below does not cure it (the
+// zone's low watermark keeps free pages in that block). Later rounds offline an empty block.
+// Prints one "PAGESTORM-TRIAL {json}" line per trial on the console (with --verbose 1 also one
+// "PAGESTORM-ROUND {json}" per round), then powers off. Arguments come after "--":
+//   --faulters N --pages P --duration S --trials T --offline-timeout S --verbose 0|1
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MPOL_BIND 2 /* include/uapi/linux/mempolicy.h */
+#define MAX_FAULTERS 64
+#define MAX_MS 256 /* offline times listed per trial; the rest only counted */
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static long vmstat(const char *key) {
+  FILE *f = fopen("/proc/vmstat", "r");
+  char name[128];
+  long v, out = -1;
+  if (!f) return -1;
+  while (fscanf(f, "%127s %ld", name, &v) == 2)
+    if (strcmp(name, key) == 0) { out = v; break; }
+  fclose(f);
+  return out;
+}
+
+static void read_line(const char *path, char *buf, size_t n) {
+  int fd = open(path, O_RDONLY);
+  ssize_t r = fd < 0 ? -1 : read(fd, buf, n - 1);
+  if (fd >= 0) close(fd);
+  buf[r > 0 ? r : 0] = 0;
+  for (char *c = buf; *c; c++) if (*c == '\n' || *c == '"' || *c == '\\') *c = *c == '\n' ? 0 : '\'';
+}
+
+static void power_off(void) {
+  fflush(stdout);
+  sync();
+  reboot(RB_POWER_OFF);
+  for (;;) pause();
+}
+
+static void console(void) {
+  if (fcntl(1, F_GETFD) >= 0) return;
+  mkdir("/dev", 0755);
+  mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+  int fd = open("/dev/console", O_RDWR);
+  if (fd < 0) fd = open("/dev/ttyS0", O_RDWR);
+  dup2(fd, 0); dup2(fd, 1); dup2(fd, 2);
+}
+
+static int online_nodes(void) {
+  char buf[256];
+  read_line("/sys/devices/system/node/online", buf, sizeof buf);
+  int a = -1, b = -1;
+  if (sscanf(buf, "%d-%d", &a, &b) == 2) return b - a + 1;
+  return a >= 0 ? 1 + (strchr(buf, ',') != NULL) : 0;
+}
+
+static void fail(const char *what) {
+  printf("PAGESTORM-ERROR {\"error\":\"%s\",\"errno\":%d}\n", what, errno);
+  power_off();
+}
+
+// ---- memory blocks ----
+static unsigned long block_bytes;
+static int nblocks, blocks[4096]; /* node 1's blocks online in ZONE_MOVABLE without reserved pages */
+static int nreserved;              /* node 1's Movable blocks left out: boot-time (memblock) allocations, PageReserved */
+static signed char reserved[4096]; /* 0 not looked at, 1 holds a reserved page, 2 none */
+
+// A Movable block can still hold memblock allocations made at boot (top-down, so node 1's top
+// block); offline fails on them with EBUSY ("unmovable page"). /proc/kpageflags bit 32: KPF_RESERVED.
+static int has_reserved(int b) {
+  if (b >= 4096) return 0;
+  if (!reserved[b]) {
+    int fd = open("/proc/kpageflags", O_RDONLY);
+    reserved[b] = 2;
+    if (fd >= 0) {
+      long n = block_bytes / sysconf(_SC_PAGESIZE);
+      uint64_t *f = malloc(n * 8);
+      if (f && pread(fd, f, n * 8, (off_t)b * n * 8) == n * 8)
+        for (long i = 0; i < n; i++) if (f[i] & (1ULL << 32)) { reserved[b] = 1; break; }
+      free(f);
+      close(fd);
+    }
+  }
+  return reserved[b] == 1;
+}
+
+static int block_attr(int b, const char *attr, char *buf, size_t n) {
+  char path[128];
+  snprintf(path, sizeof path, "/sys/devices/system/memory/memory%d/%s", b, attr);
+  read_line(path, buf, n);
+  return buf[0] != 0;
+}
+
+static int on_node1(int b) {
+  char path[128];
+  snprintf(path, sizeof path, "/sys/devices/system/memory/memory%d/node1", b);
+  return access(path, F_OK) == 0;
+}
+
+static int verbose;
+
+static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+
+static void find_blocks(void) {
+  char buf[128];
+  read_line("/sys/devices/system/memory/block_size_bytes", buf, sizeof buf);
+  block_bytes = strtoul(buf, NULL, 16);
+  DIR *d = opendir("/sys/devices/system/memory");
+  if (!d || !block_bytes) fail("no /sys/devices/system/memory (CONFIG_MEMORY_HOTPLUG)");
+  struct dirent *e;
+  nblocks = 0;
+  nreserved = 0;
+  while ((e = readdir(d)) && nblocks < 4096) {
+    int b;
+    if (sscanf(e->d_name, "memory%d", &b) != 1 || !on_node1(b)) continue;
+    char state[64], zones[128];
+    block_attr(b, "state", state, sizeof state);
+    block_attr(b, "valid_zones", zones, sizeof zones);
+    if (strcmp(state, "online") || strncmp(zones, "Movable", 7)) continue;
+    if (has_reserved(b)) nreserved++;
+    else blocks[nblocks++] = b;
+  }
+  closedir(d);
+  qsort(blocks, nblocks, sizeof blocks[0], cmp_int);
+}
+
+// The block of each of the region's pages (-1: not present).
+static void page_blocks(char *region, long pages, long page, int *out) {
+  int fd = open("/proc/self/pagemap", O_RDONLY);
+  for (long i = 0; i < pages; i++) {
+    uint64_t e = 0;
+    out[i] = -1;
+    if (fd >= 0 && pread(fd, &e, 8, ((uintptr_t)region / page + i) * 8) == 8 && (e >> 63) && (e & ((1ULL << 55) - 1)))
+      out[i] = (int)(((e & ((1ULL << 55) - 1)) * (uint64_t)page) / block_bytes);
+  }
+  if (fd >= 0) close(fd);
+}
+
+static int write_state(int b, const char *what) {
+  char path[128];
+  snprintf(path, sizeof path, "/sys/devices/system/memory/memory%d/state", b);
+  int fd = open(path, O_WRONLY);
+  if (fd < 0) return errno;
+  int err = write(fd, what, strlen(what)) < 0 ? errno : 0;
+  close(fd);
+  return err;
+}
+
+static void on_alarm(int sig) { (void)sig; }
+
+struct trial {
+  long rounds, finished, failed, timed_out, online_failed, pages_in_block, rounds_with_pages, touches;
+  long last_errno, ms_n, block;
+  double ms[MAX_MS], ms_sum, ms_max, online_ms_sum, online_ms_max, failed_ms_sum, seconds;
+  long migrate_success, migrate_fail;
+};
+
+// One round's pages: a fresh MAP_SHARED|MAP_ANONYMOUS region bound to node 1 and touched by the
+// parent (so its pagemap sees every page), and the faulters forked onto it. Fresh each round: pages an
+// offline migrated out land wherever the allocator put them (often a block that cannot be offlined),
+// while a new fault on node 1 takes a Movable block's free pages first.
+static char *region;
+static pid_t pids[MAX_FAULTERS];
+
+static void start_round(int faulters, long pages, long page, volatile long *touches) {
+  region = mmap(NULL, pages * page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  if (region == MAP_FAILED) fail("mmap failed");
+  unsigned long mask = 1UL << 1;
+  if (syscall(SYS_mbind, region, pages * page, MPOL_BIND, &mask, 8 * sizeof mask, 0)) fail("mbind to node 1 failed");
+  memset(region, 0x5a, pages * page);
+  for (int i = 0; i < faulters; i++) {
+    pids[i] = fork(); // each faulter its own mm on the shmem pages (the model's mapcount = faulters)
+    if (pids[i] == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      for (long n = 0;; n++) {
+        for (long p = 0; p < pages; p++) ((volatile char *)region)[p * page + (n & 63)] = (char)n;
+        __atomic_fetch_add(touches, pages, __ATOMIC_RELAXED);
+      }
+    }
+  }
+}
+
+static void end_round(int faulters, long pages, long page) {
+  for (int i = 0; i < faulters; i++) { kill(pids[i], SIGKILL); waitpid(pids[i], NULL, 0); }
+  munmap(region, pages * page);
+}
+
+// Ballast: the free pages of node 1's Movable blocks that cannot be offlined (the reserved top block)
+// would take the pages an offline migrates and later faults. So once per boot the offlinable blocks
+// are offlined, node 1 is faulted until a 4 MiB chunk has no page in the reserved blocks (that chunk
+// is given back), and the offlinable blocks are onlined again: from then on a fault on node 1, and
+// an offline's migration target, falls in an offlinable Movable block.
+static long ballast_mib;
+
+static void take_ballast(long max_mib) {
+  long page = sysconf(_SC_PAGESIZE), chunk = 4 << 20, n = chunk / page;
+  int *where = calloc(n, sizeof *where);
+  unsigned long mask = 1UL << 1;
+  int k, off[4096], noff = 0;
+  for (k = 0; k < nblocks; k++) if (!write_state(blocks[k], "offline")) off[noff++] = blocks[k];
+  for (ballast_mib = 0; ballast_mib < max_mib; ballast_mib += 4) {
+    char *c = mmap(NULL, chunk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (c == MAP_FAILED || syscall(SYS_mbind, c, chunk, MPOL_BIND, &mask, 8 * sizeof mask, 0)) break;
+    for (long i = 0; i < n; i++) c[i * page] = 1;
+    page_blocks(c, n, page, where);
+    long in = 0;
+    for (long i = 0; i < n; i++) in += where[i] >= 0 && where[i] < 4096 && reserved[where[i]] == 1;
+    if (in == 0) { munmap(c, chunk); break; }
+  }
+  for (k = 0; k < noff; k++) if (write_state(off[k], "online_movable")) write_state(off[k], "online");
+  free(where);
+}
+
+static void run_trial(int faulters, long pages, double duration, double timeout, struct trial *t) {
+  memset(t, 0, sizeof *t);
+  t->block = -1;
+  long page = sysconf(_SC_PAGESIZE);
+  volatile long *touches = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  int *where = calloc(pages, sizeof *where);
+  long s0 = vmstat("pgmigrate_success"), f0 = vmstat("pgmigrate_fail");
+  double start = now_s(), end = start + duration, t1 = start;
+  while ((t1 = now_s()) < end) {
+    find_blocks();
+    if (!nblocks) break;
+    start_round(faulters, pages, page, touches);
+    page_blocks(region, pages, page, where);
+    int best = blocks[nblocks - 1], best_n = 0; // node 1's top offlinable Movable block when none holds a page
+    for (int k = 0; k < nblocks; k++) {
+      int n = 0;
+      for (long i = 0; i < pages; i++) n += where[i] == blocks[k];
+      if (n > best_n) { best_n = n; best = blocks[k]; }
+    }
+    usleep(20000); // the faulters are touching the pages
+    t->rounds++;
+    t->block = best;
+    t->pages_in_block += best_n;
+    if (best_n) t->rounds_with_pages++;
+    struct itimerval it = { { 0, 0 }, { (long)timeout, (long)((timeout - (long)timeout) * 1e6) } };
+    setitimer(ITIMER_REAL, &it, NULL);
+    double a = now_s();
+    int err = write_state(best, "offline");
+    double ms = (now_s() - a) * 1e3;
+    if (verbose) printf("PAGESTORM-ROUND {\"block\":%d,\"pages\":%d,\"errno\":%d,\"ms\":%.3f,\"page0\":%d,\"pageLast\":%d}\n", best, best_n, err, ms, where[0], where[pages - 1]);
+    struct itimerval off = { { 0, 0 }, { 0, 0 } };
+    setitimer(ITIMER_REAL, &off, NULL);
+    end_round(faulters, pages, page);
+    if (err) {
+      t->last_errno = err;
+      t->failed_ms_sum += ms;
+      if (err == EINTR) t->timed_out++; else t->failed++;
+      continue;
+    }
+    t->finished++;
+    if (t->ms_n < MAX_MS) t->ms[t->ms_n++] = ms;
+    t->ms_sum += ms;
+    if (ms > t->ms_max) t->ms_max = ms;
+    a = now_s();
+    err = write_state(best, "online_movable");
+    if (err) err = write_state(best, "online");
+    double oms = (now_s() - a) * 1e3;
+    if (err) { t->online_failed++; t->last_errno = err; break; }
+    t->online_ms_sum += oms;
+    if (oms > t->online_ms_max) t->online_ms_max = oms;
+  }
+  t->seconds = t1 - start;
+  t->migrate_success = vmstat("pgmigrate_success") - s0;
+  t->migrate_fail = vmstat("pgmigrate_fail") - f0;
+  t->touches = *touches;
+  free(where);
+  munmap((void *)touches, page);
+}
+
+int main(int argc, char **argv) {
+  int faulters = 2, trials = 3;
+  long pages = 256;
+  double duration = 2, timeout = 5;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!strcmp(argv[i], "--faulters")) faulters = atoi(argv[i + 1]);
+    else if (!strcmp(argv[i], "--pages")) pages = atol(argv[i + 1]);
+    else if (!strcmp(argv[i], "--duration")) duration = atof(argv[i + 1]);
+    else if (!strcmp(argv[i], "--trials")) trials = atoi(argv[i + 1]);
+    else if (!strcmp(argv[i], "--verbose")) verbose = atoi(argv[i + 1]);
+    else if (!strcmp(argv[i], "--offline-timeout")) timeout = atof(argv[i + 1]);
+  }
+  if (faulters < 0) faulters = 0;
+  if (faulters > MAX_FAULTERS) faulters = MAX_FAULTERS;
+  if (pages < 1) pages = 1;
+  mkdir("/proc", 0555); mkdir("/sys", 0555);
+  mount("proc", "/proc", "proc", 0, NULL);
+  mount("sysfs", "/sys", "sysfs", 0, NULL);
+  console();
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_alarm; // no SA_RESTART: the offline write returns EINTR
+  sigaction(SIGALRM, &sa, NULL);
+  struct utsname u;
+  uname(&u);
+  char version[512];
+  read_line("/proc/version", version, sizeof version);
+  int nodes = online_nodes();
+  char balancing[16];
+  read_line("/proc/sys/kernel/numa_balancing", balancing, sizeof balancing);
+  int fd = open("/proc/sys/kernel/numa_balancing", O_WRONLY);
+  if (fd >= 0) { if (write(fd, "0", 1) < 0) balancing[0] = 0; close(fd); }
+  if (nodes >= 2) find_blocks();
+  if (nblocks) take_ballast(1024);
+  printf("PAGESTORM-ENV {\"release\":\"%s\",\"version\":\"%s\",\"nodes\":%d,\"cpus\":%ld,\"faulters\":%d,\"pages\":%ld,\"durationS\":%g,\"trials\":%d,"
+    "\"numaBalancing\":%d,\"blockBytes\":%lu,\"movableBlocks\":%d,\"reservedBlocks\":%d,\"ballastMiB\":%ld,\"firstMovableBlock\":%d,\"lastMovableBlock\":%d}\n",
+    u.release, version, nodes, sysconf(_SC_NPROCESSORS_ONLN), faulters, pages, duration, trials, balancing[0] ? atoi(balancing) : -1,
+    block_bytes, nblocks, nreserved, ballast_mib, nblocks ? blocks[0] : -1, nblocks ? blocks[nblocks - 1] : -1);
+  if (nodes < 2) { printf("PAGESTORM-ERROR {\"error\":\"one-node\",\"nodes\":%d}\n", nodes); power_off(); }
+  if (!nblocks) { printf("PAGESTORM-ERROR {\"error\":\"no-movable-block\",\"blockBytes\":%lu}\n", block_bytes); power_off(); }
+  for (int i = 0; i < trials; i++) {
+    struct trial t;
+    run_trial(faulters, pages, duration, timeout, &t);
+    printf("PAGESTORM-TRIAL {\"trial\":%d,\"rounds\":%ld,\"finished\":%ld,\"failed\":%ld,\"timedOut\":%ld,\"onlineFailed\":%ld,\"lastErrno\":%ld,"
+      "\"pagesInBlock\":%ld,\"roundsWithPages\":%ld,\"block\":%ld,\"touches\":%ld,\"offlineMsSum\":%.3f,\"offlineMsMax\":%.3f,\"failedMsSum\":%.3f,"
+      "\"onlineMsSum\":%.3f,\"onlineMsMax\":%.3f,\"seconds\":%.6f,\"pgmigrateSuccess\":%ld,\"pgmigrateFail\":%ld,\"offlineMs\":[",
+      i, t.rounds, t.finished, t.failed, t.timed_out, t.online_failed, t.last_errno, t.pages_in_block, t.rounds_with_pages, t.block, t.touches,
+      t.ms_sum, t.ms_max, t.failed_ms_sum, t.online_ms_sum, t.online_ms_max, t.seconds, t.migrate_success, t.migrate_fail);
+    for (long k = 0; k < t.ms_n; k++) printf("%s%.3f", k ? "," : "", t.ms[k]);
+    printf("]}\n");
+  }
+  printf("PAGESTORM-DONE\n");
+  power_off();
+}
