@@ -110,6 +110,8 @@ export function makeProgram(io: Io): Command {
     .option('--log <file>', 'interval log (HdrHistogram log format, readable by HistogramLogProcessor)')
     .option('--stop-on-forbidden', 'end the soak at the first forbidden outcome (default: count on)')
     .option('--shard <i/n>', 'soak shard i of n: --duration / n seconds with seed + i (merge the files with pagestorm merge)')
+    .option('--queue <url>', 'spread the soak over pagestorm worker processes through Redis: --duration cut into --blocks time blocks')
+    .addOption(new Option('--blocks <n>', 'with --queue: time blocks (each --duration / n seconds, seed + i)').argParser(count('--blocks')).default(4))
     .action((name: string, opts, cmd: Command) => soakAction(io, name, opts, cmd.args.slice(1)));
 
   patchOption(program.command('worker').description('take blocks from a --queue (one at a time), run them on this machine, return the results')

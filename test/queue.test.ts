@@ -71,6 +71,19 @@ test('a compare over the queue has the local compare\'s shape, every block once,
   assert.deepEqual(Object.values(doc.runs).flat().map((x) => x.seed).sort((a, b) => a - b), [1, 2, 3, 4, 5, 6, 7, 8]);
 });
 
+test('a soak over the queue: --duration cut into time blocks, each with its seed, merged with every interval and summed counters', { skip, timeout: 120_000 }, async () => {
+  const out = join(dir, 'soak.json');
+  const r = await coordinator('soak', 'migration-entry-wait', '--variant', 'put-and-wait', '--duration', '2', '--interval', '0.5', '--blocks', '2', '--queue', url, '--out', out, '--warmup', '0', '--faulters', '1');
+  assert.equal(r.status, 0, r.stderr);
+  const doc = JSON.parse(readFileSync(out, 'utf8')) as { complete: boolean; runs: { seed: number; block?: number; counters: Record<string, number> }[]; intervals: { machine: string; startS: number }[]; counters: Record<string, number>; durationS: number };
+  assert.equal(doc.complete, true);
+  assert.deepEqual(doc.runs.map((x) => x.seed).sort(), [1, 2]);
+  for (const k of ['migratePages', 'touches']) assert.equal(doc.counters[k], doc.runs.reduce((a, x) => a + x.counters[k], 0), `counter ${k} summed`);
+  assert.ok(doc.intervals.length >= 3, `${doc.intervals.length} intervals`);
+  assert.ok(doc.intervals.every((iv, i) => i === 0 || iv.startS >= doc.intervals[i - 1].startS), 'intervals in time order across the blocks');
+  assert.ok(doc.durationS > 1.8 && doc.durationS < 2.6, `merged duration ${doc.durationS}`);
+});
+
 test('a worker killed mid-block: the block runs again on the other worker, nothing lost or counted twice', { skip, timeout: 120_000 }, async () => {
   const out = join(dir, 'kill.json');
   const done = coordinator('compare', 'migration-entry-wait', '--variants', 'wait-locked,put-and-wait', '--repeat', '2', '--queue', url, '--out', out, '--duration', '1.5', '--warmup', '0', '--faulters', '1');

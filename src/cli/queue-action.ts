@@ -4,7 +4,12 @@ import type { Params, ParamSpec, ParamValue, Scenario } from '../scenarios/types
 import type { RunResult } from '../report/schema.js';
 import { InputError } from '../run/params.js';
 import { blockPlan } from '../run/compare-runs.js';
-import { mergeCompare } from '../run/merge.js';
+import { mergeCompare, mergeRuns } from '../run/merge.js';
+import { shardSeconds } from '../run/shard.js';
+import { driftReport } from '../report/drift.js';
+import { renderDriftText, soakReportDoc, type SoakDoc } from '../report/soak-report.js';
+import { renderRunText } from '../report/run-text.js';
+import type { SoakOpts } from './soak-action.js';
 import { writeFileAtomic, writeJsonAtomic } from '../run/results-file.js';
 import { renderHtmlReport } from '../report/html.js';
 import { compareReportDoc } from '../report/run-html.js';
@@ -62,4 +67,27 @@ export async function sweepOnQueue(io: Io, sc: Scenario, variants: string[], bas
   for (const r of out.results.values()) machines[r.machine] = (machines[r.machine] ?? 0) + r.runs.length;
   finishSweep(io, sc, spec, values, variants, opts, runs, out.interrupted || refused.length > 0, { machines, queue: redact(opts.queue!), warnings: refused });
   if (refused.length) io.exitCode = 2;
+}
+
+/** soak --queue: --duration cut into --blocks time blocks (seed + i each), run by the workers, merged as soak shards. */
+export async function soakOnQueue(io: Io, sc: Scenario, variant: string, params: Params, opts: SoakOpts): Promise<void> {
+  if (opts.shard) throw new InputError('--queue with --shard: the queue already spreads the time; use one or the other');
+  if (opts.log) throw new InputError('--queue with --log: the interval histograms stay on the workers; run soak --shard on each machine for .hlog files');
+  const n = opts.blocks ?? 4;
+  const jobs = Array.from({ length: n }, (_, i) => {
+    const durationS = shardSeconds(opts.duration, { index: i, count: n });
+    if (opts.interval > durationS) throw new InputError(`--interval ${opts.interval} is longer than a block (${durationS} s = --duration / --blocks)`);
+    return { ...base(sc, params, { duration: durationS, warmup: opts.warmup }, i, [{ variant, seed: opts.seed + i, label: variant }]), intervalS: opts.interval };
+  });
+  const out = await follow(io, opts.queue!, jobs, opts.quiet === true || opts.json === true);
+  const files = [...out.results.entries()].sort(([x], [y]) => x - y).flatMap(([k, r]) => r.runs.map(({ label: _l, ...run }) => ({ file: `block ${k} on ${r.machine}`, doc: { ...run, shard: `${k}/${n}` } as unknown as Record<string, unknown> })));
+  if (files.length === 0) throw new InputError('no soak block came back from the queue');
+  const merged = mergeRuns(sc, files);
+  const refused = [...out.refused].map(([k, why]) => `block ${k} refused: ${why}`);
+  const missing = jobs.length - out.results.size - out.refused.size;
+  const doc: SoakDoc & Record<string, unknown> = { ...merged, drift: driftReport(merged.intervals), queue: redact(opts.queue!), complete: merged.complete && refused.length === 0 && missing === 0, warnings: [...merged.warnings, ...refused, ...(missing > 0 ? [`${missing} block(s) never came back`] : [])] };
+  if (opts.out) writeJsonAtomic(opts.out, doc);
+  if (opts.html) writeFileAtomic(opts.html, renderHtmlReport(soakReportDoc(doc)));
+  io.out(opts.json ? `${JSON.stringify(doc, null, 2)}\n` : `machines: ${Object.entries(merged.machines).map(([m, c]) => `${m} (${c} blocks)`).join(', ')}\n${renderRunText(doc)}\n\n${renderDriftText(doc.drift!)}\n`);
+  io.exitCode = refused.length ? 2 : exitCodeFor(merged.runs, out.interrupted);
 }

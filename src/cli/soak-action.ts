@@ -5,7 +5,7 @@
 import { appendFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as hdr from 'hdr-histogram-js';
 import { runOnce, type IntervalReport } from '../run/run-once.js';
-import { mergeHistograms } from '../run/histograms.js';
+import { intervalSummary } from '../run/interval-summary.js';
 import { InputError, parseScenarioArgs } from '../run/params.js';
 import { parseShard, shardLabel, shardSeconds } from '../run/shard.js';
 import { writeFileAtomic, writeJsonAtomic } from '../run/results-file.js';
@@ -22,7 +22,7 @@ import { showingProgress } from './progress.js';
 import { outWidth } from './terminal.js';
 import { fitLines } from '../report/wrap.js';
 
-export interface SoakOpts extends MeasureOpts { variant: string; interval: number; log?: string; stopOnForbidden?: boolean; quiet?: boolean; shard?: string }
+export interface SoakOpts extends MeasureOpts { variant: string; interval: number; log?: string; stopOnForbidden?: boolean; quiet?: boolean; shard?: string; queue?: string; blocks?: number }
 
 /** One interval line: counts, rates, each histogram's p99, forbidden outcomes so far, RSS. */
 function intervalLine(iv: IntervalSummary): string {
@@ -53,6 +53,7 @@ export async function soakAction(io: Io, name: string, opts: SoakOpts, words: st
   const params = parseScenarioArgs(sc, words);
   checkCaps(sc, [params], [variant], opts);
   // A shard soaks its share of the time with its own seed: n machines cover --duration together.
+  if (opts.queue) { await (await import('./queue-action.js')).soakOnQueue(io, sc, variant, params, opts); return; }
   const shard = opts.shard ? parseShard(opts.shard) : undefined;
   if (shard) opts = { ...opts, duration: shardSeconds(opts.duration, shard), seed: opts.seed + shard.index };
   if (opts.interval > opts.duration) throw new InputError(`--interval ${opts.interval} is longer than --duration ${opts.duration}`);
@@ -76,14 +77,7 @@ export async function soakAction(io: Io, name: string, opts: SoakOpts, words: st
     writeJsonAtomic(opts.out, { ...base, complete: false, intervalS: opts.interval, intervals, forbidden: [...base.forbidden, ...forbiddenNow.filter((f) => !seen.includes(f.kind))] });
   };
   const onInterval = (iv: IntervalReport): void => {
-    const merged = mergeHistograms(iv.encoded, units);
-    const rates = Object.fromEntries(Object.entries(sc.rates(iv.counters)).map(([k, r]) => [k, { ...r, rate: r.trials ? r.successes / r.trials : NaN }]));
-    const summary: IntervalSummary = {
-      // Only the counters that moved: a day of 10-s intervals stays a few MB in memory and in --out.
-      index: iv.index, startS: iv.startS, endS: iv.endS, counters: Object.fromEntries(Object.entries(iv.counters).filter(([, v]) => v !== 0)), rates,
-      histograms: Object.fromEntries(Object.entries(merged).map(([k, h]) => [k, { count: h.count, p50: h.p50, p99: h.p99, max: h.max, unit: h.unit }])),
-      forbiddenSoFar: iv.forbiddenSoFar, process: iv.process,
-    };
+    const summary = intervalSummary(sc, iv);
     intervals.push(summary);
     progress.log(intervalLine(summary));
     if (partial) appendFileSync(partial, hlogLines(iv, Object.keys(units)));

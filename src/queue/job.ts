@@ -22,6 +22,8 @@ export interface BlockJob {
   durationS: number;
   warmupS: number;
   patches: { file: string; sha256: string }[];
+  /** soak: seconds per interval; the worker returns the run with its interval summaries. */
+  intervalS?: number;
 }
 
 export interface BlockResult {

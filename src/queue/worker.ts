@@ -2,7 +2,9 @@
 // one machine), runs it, and returns the runs. A short lock makes a dead worker's block stall and go
 // back to the queue for another worker (BullMQ's stalled-job check); a refusal fails the job with its reason.
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import { runOnce } from '../run/run-once.js';
+import { runOnce, type IntervalReport } from '../run/run-once.js';
+import { intervalSummary } from '../run/interval-summary.js';
+import type { IntervalSummary } from '../report/drift.js';
 import { machineName } from '../run/env.js';
 import type { Registry } from '../patch/registry.js';
 import { connectionOf, probe, redact } from './connection.js';
@@ -25,8 +27,13 @@ export async function runWorker(url: string, reg: Registry, o: WorkerOpts): Prom
     o.log(`block ${job.data.block} of ${job.data.scenario} started`);
     const runs: BlockResult['runs'] = [];
     for (const r of job.data.runs) {
-      const res = await runOnce(sc, r.variant, job.data.params, { durationS: job.data.durationS, warmupS: job.data.warmupS, seed: r.seed, signal: o.signal });
-      runs.push({ ...res, block: job.data.block, shard: `queue:${machine}`, label: r.label });
+      const intervalS = job.data.intervalS;
+      const intervals: IntervalSummary[] = [];
+      const res = await runOnce(sc, r.variant, job.data.params, {
+        durationS: job.data.durationS, warmupS: job.data.warmupS, seed: r.seed, signal: o.signal,
+        ...(intervalS ? { intervalS, onInterval: (iv: IntervalReport) => { intervals.push(intervalSummary(sc, iv)); } } : {}),
+      });
+      runs.push({ ...res, block: job.data.block, shard: `queue:${machine}`, label: r.label, ...(intervalS ? { intervalS, intervals } : {}) });
     }
     o.log(`block ${job.data.block} of ${job.data.scenario} done (${runs.map((r) => r.variant).join(', ')})`);
     return { machine, runs };
