@@ -29,7 +29,12 @@ export async function runOnQueue(url: string, jobs: readonly BlockJob[], o: { si
         const job = await Job.fromId<BlockJob, BlockResult>(queue, id);
         const state = job ? await job.getState() : 'unknown';
         if (state === 'completed' && job?.returnvalue) { results.set(j.block, job.returnvalue); o.onDone?.(j, job.returnvalue, results.size); }
-        if (state === 'failed') { refused.set(j.block, job?.failedReason ?? 'failed'); o.onRefused?.(j, job?.failedReason ?? 'failed'); }
+        if (state === 'failed') {
+          // The job was read before its state: a failure recorded in between is read again for its reason.
+          const why = job?.failedReason ?? (await Job.fromId<BlockJob, BlockResult>(queue, id))?.failedReason ?? 'failed';
+          refused.set(j.block, why);
+          o.onRefused?.(j, why);
+        }
       }
       await sleep(o.pollMs ?? 250);
     }
