@@ -36,58 +36,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guest.h"
+
 #define MPOL_BIND 2 /* include/uapi/linux/mempolicy.h */
 #define MAX_FAULTERS 64
 #define MAX_MS 256 /* offline times listed per trial; the rest only counted */
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static long vmstat(const char *key) {
-  FILE *f = fopen("/proc/vmstat", "r");
-  char name[128];
-  long v, out = -1;
-  if (!f) return -1;
-  while (fscanf(f, "%127s %ld", name, &v) == 2)
-    if (strcmp(name, key) == 0) { out = v; break; }
-  fclose(f);
-  return out;
-}
-
-static void read_line(const char *path, char *buf, size_t n) {
-  int fd = open(path, O_RDONLY);
-  ssize_t r = fd < 0 ? -1 : read(fd, buf, n - 1);
-  if (fd >= 0) close(fd);
-  buf[r > 0 ? r : 0] = 0;
-  for (char *c = buf; *c; c++) if (*c == '\n' || *c == '"' || *c == '\\') *c = *c == '\n' ? 0 : '\'';
-}
-
-static void power_off(void) {
-  fflush(stdout);
-  sync();
-  reboot(RB_POWER_OFF);
-  for (;;) pause();
-}
-
-static void console(void) {
-  if (fcntl(1, F_GETFD) >= 0) return;
-  mkdir("/dev", 0755);
-  mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
-  int fd = open("/dev/console", O_RDWR);
-  if (fd < 0) fd = open("/dev/ttyS0", O_RDWR);
-  dup2(fd, 0); dup2(fd, 1); dup2(fd, 2);
-}
-
-static int online_nodes(void) {
-  char buf[256];
-  read_line("/sys/devices/system/node/online", buf, sizeof buf);
-  int a = -1, b = -1;
-  if (sscanf(buf, "%d-%d", &a, &b) == 2) return b - a + 1;
-  return a >= 0 ? 1 + (strchr(buf, ',') != NULL) : 0;
-}
 
 static void fail(const char *what) {
   printf("PAGESTORM-ERROR {\"error\":\"%s\",\"errno\":%d}\n", what, errno);

@@ -1,5 +1,5 @@
 // The guest's /init: a workload's C source (kernel-check/workloads/*.c, shipped with the package)
-// compiled with the host's `gcc -static`, cached by the source's hash, packed as an initramfs.
+// compiled with the host's `gcc -static`, cached by the hash of the source and guest.h, packed as an initramfs.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,8 +21,8 @@ export function workloadSource(name: string): string {
 export function buildInitramfs(name: string): string {
   const src = workloadSource(name);
   if (!existsSync(src)) throw new InputError(`workload source ${src} is missing (a broken install?)`);
-  const text = readFileSync(src);
-  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  // The source and the header every guest includes (guest.h): a change to either builds afresh.
+  const hash = createHash('sha256').update(readFileSync(src)).update(readFileSync(join(WORKLOADS_DIR, 'guest.h'))).digest('hex').slice(0, 16);
   const dir = cacheDir('initramfs');
   const img = join(dir, `${name}-${hash}.cpio`);
   if (existsSync(img)) return img;
