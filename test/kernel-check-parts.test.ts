@@ -8,12 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { newcArchive, initramfsFor, CHAR } from '../src/kernel-check/cpio.js';
 import { parseConsole } from '../src/kernel-check/console-parse.js';
-import { counterMismatches, summariseValues } from '../src/kernel-check/result.js';
+import { counterMismatches } from '../src/kernel-check/move-pages-workload.js';
+import { summariseValues } from '../src/kernel-check/guest-workload.js';
 import { tlbFlushFor } from '../src/kernel-check/model-twin.js';
 import { qemuArgs, shellLine } from '../src/kernel-check/qemu-args.js';
 import { missingConfig } from '../src/kernel-check/kernels.js';
 import { which } from '../src/kernel-check/tools.js';
-import { kernelLabel } from '../src/kernel-check/check.js';
+import { kernelLabel, WORKLOADS } from '../src/kernel-check/check.js';
+import { offlineMismatches, offlineRefaultWorkload, refaultVariantFor, type OfflineTrial } from '../src/kernel-check/offline-refault-workload.js';
 
 const CLI = new URL('../src/cli.js', import.meta.url).pathname;
 
@@ -70,6 +72,34 @@ test('the QEMU line: two nodes, each its own backend and half the vCPUs, the wor
   assert.deepEqual(missingConfig('CONFIG_NUMA=y\nCONFIG_MIGRATION=y\n'), ['CONFIG_BLK_DEV_INITRD', 'CONFIG_SERIAL_8250_CONSOLE']);
 });
 
+test('offline-refault: a pc-dimm on node 1 onlined Movable, the trial as a compare unit, and what does not hold together', () => {
+  const line = shellLine(qemuArgs('tcg', { vcpus: 4, memMiB: 512, dimmMiB: 512 }, '/k', '/i', ['--faulters', '3'], ['memhp_default_state=online_movable']));
+  assert.match(line, /-m 512M,slots=1,maxmem=1024M /);
+  assert.match(line, /-object memory-backend-ram,id=d1,size=512M -device pc-dimm,id=dimm1,memdev=d1,node=1 /);
+  assert.match(line, /'console=ttyS0 panic=-1 quiet memhp_default_state=online_movable -- --faulters 3'/);
+  assert.doesNotMatch(shellLine(qemuArgs('tcg', { vcpus: 4, memMiB: 512 }, '/k', '/i', [])), /pc-dimm|slots/);
+  const o = { workload: 'offline-refault', kernels: ['/k'], mapping: 'shared-anon', readers: 1, durationS: 2, trials: 3, repeat: 1, vcpus: 4, memMiB: 512, accel: 'tcg' as const, bootTimeoutS: 60 };
+  assert.deepEqual(offlineRefaultWorkload.guest(o), { dimmMiB: 512, append: ['memhp_default_state=online_movable'] });
+  assert.deepEqual(offlineRefaultWorkload.args({ ...o, faulters: 2, pages: 64 }), ['--faulters', '2', '--pages', '64', '--offline-timeout', '5', '--duration', '2', '--trials', '3']);
+  const t: OfflineTrial = { trial: 0, rounds: 10, finished: 9, failed: 0, timedOut: 1, onlineFailed: 0, lastErrno: 4, pagesInBlock: 2560, pagesFinished: 2304, roundsWithPages: 10, block: 33, touches: 1000,
+    offlineMsSum: 900, offlineMsMax: 300, failedMsSum: 5000, onlineMsSum: 45, onlineMsMax: 10, seconds: 2, pgmigrateSuccess: 2400, pgmigrateFail: 30, offlineMs: [100] };
+  const u = offlineRefaultWorkload.trialSummary(t);
+  assert.deepEqual(u.rates, { offlineCompletion: { successes: 9, trials: 10 }, migrationSuccess: { successes: 2400, trials: 2430 } });
+  assert.equal(u.derived?.msPerOffline, 100);
+  assert.equal(u.derived?.migrateFailsPerRound, 3);
+  assert.deepEqual(offlineMismatches([t]), []);
+  const bad = offlineMismatches([{ ...t, roundsWithPages: 7, pgmigrateSuccess: 2000, onlineFailed: 1 }]);
+  assert.equal(bad.length, 3, bad.join('; '));
+  assert.match(bad[0], /3 of 10 round\(s\) offlined a block holding none of the faulters' pages/);
+  assert.match(bad[1], /pgmigrate_success \+2000 < 2304 pages/);
+  const parts = offlineRefaultWorkload.runParts([t, { ...t, trial: 1, rounds: 0, finished: 0, roundsWithPages: 0, pagesInBlock: 0, pagesFinished: 0, offlineMs: [] }]);
+  assert.equal(parts.rates.offlineCompletion.rate, 0.9);
+  assert.match(parts.warnings.join('\n'), /trial 1: no round ran/);
+  assert.equal(refaultVariantFor('4.19.0-27-amd64'), 'wait-locked');
+  assert.equal(refaultVariantFor('6.12.107+deb12-cloud-amd64'), 'put-and-wait');
+  assert.deepEqual(WORKLOADS, ['move-pages-race', 'offline-refault']);
+});
+
 const run = (args: string[], env: NodeJS.ProcessEnv = process.env) => spawnSync(process.execPath, [CLI, 'kernel-check', ...args], { encoding: 'utf8', timeout: 60_000, env });
 
 test('bad input and missing parts: exit 2 with a message naming the fix', () => {
@@ -78,7 +108,11 @@ test('bad input and missing parts: exit 2 with a message naming the fix', () => 
   writeFileSync(img, 'not a kernel');
   const cases: [string[], RegExp, NodeJS.ProcessEnv?][] = [
     [['move-pages-race'], /needs --kernel/],
-    [['no-such', '--kernel', img], /unknown kernel-check workload "no-such"; known: move-pages-race/],
+    [['no-such', '--kernel', img], /unknown kernel-check workload "no-such"; known: move-pages-race, offline-refault/],
+    [['offline-refault', '--kernel', img, '--dimm', '200'], /--dimm 200: expected MiB in whole 128 MiB memory blocks, at least two/],
+    [['offline-refault', '--kernel', img, '--pages', '20000'], /--pages 20000: expected 1..16384/],
+    [['offline-refault', '--kernel', img, '--faulters', '65'], /--faulters 65: expected a whole number 0..64/],
+    [['offline-refault', '--kernel', img, '--offline-timeout', '0'], /--offline-timeout/],
     [['move-pages-race', '--kernel', img, '--mapping', 'file'], /--mapping "file": expected one of shared-anon, private-anon/],
     [['move-pages-race', '--kernel', img, '--vcpus', '3'], /--vcpus 3: expected an even number/],
     [['move-pages-race', '--kernel', img, '--accel', 'hvf'], /--accel "hvf"/],

@@ -1,7 +1,8 @@
 // kernel-check end to end on real Debian kernels under QEMU (TCG here): both kernels booted for
-// shared-anon and private-anon, the results parsed into run-shaped documents, pgmigrate_* consistent
-// with the calls, private-anon without failures; a one-node guest, a boot timeout and SIGTERM each
-// leave no QEMU behind. Skipped where QEMU or gcc is missing, unless PAGESTORM_REQUIRE_QEMU=1 (CI).
+// shared-anon, private-anon and offline-refault, the results parsed into run-shaped documents,
+// pgmigrate_* consistent with the calls, private-anon without failures, every offline finished on a
+// block holding the faulters' pages; a one-node guest, a boot timeout and SIGTERM each leave no QEMU
+// behind. Skipped where QEMU or gcc is missing, unless PAGESTORM_REQUIRE_QEMU=1 (CI).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveKernel } from '../src/kernel-check/kernels.js';
+import type { OfflineTrial } from '../src/kernel-check/offline-refault-workload.js';
 import { kernelCheckSkipReason, kernelLabel, runKernelCheck, debianCloudKernel, type KernelCheckResult, type KernelRunResult } from '../src/kernel-check/index.js';
 
 const CLI = new URL('../src/cli.js', import.meta.url).pathname;
@@ -50,7 +52,7 @@ test('shared-anon on both kernels through the CLI: --json and --out, a compare a
   assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), res);
   assert.deepEqual(res.order, [kernelLabel(K61), kernelLabel(K612)]);
   assert.deepEqual(res.labels.map((l) => res.kernels[l].kernelSpec), [K61, K612]);
-  for (const l of res.labels) assertRunShaped(res.kernels[l], 'shared-anon');
+  for (const l of res.labels) assertRunShaped(res.kernels[l] as KernelRunResult, 'shared-anon');
   assert.equal(res.comparison?.rows[0].metric, 'movePagesSuccess');
   assert.equal(res.comparison?.rows[0].role, 'primary');
   assert.ok(res.verdict);
@@ -60,8 +62,31 @@ test('shared-anon on both kernels through the CLI: --json and --out, a compare a
 test('private-anon on both kernels: no failures (do_anonymous_page rechecks the PTE)', { skip, timeout: 150_000 }, async () => {
   const res = await runKernelCheck({ workload: 'move-pages-race', kernels: [K61, K612], mapping: 'private-anon', readers: 1, durationS: 1.5, trials: 2, repeat: 1, vcpus: 4, memMiB: 512, accel: 'auto', bootTimeoutS: 120 });
   for (const l of res.labels) {
-    assertRunShaped(res.kernels[l], 'private-anon');
+    assertRunShaped(res.kernels[l] as KernelRunResult, 'private-anon');
     assert.equal(res.kernels[l].counters.failures, 0, `${l}: private-anon failed calls`);
+  }
+});
+
+test('offline-refault on both kernels: every offline of the pc-dimm block holding the faulters\' pages finishes, pgmigrate covers them', { skip, timeout: 150_000 }, async () => {
+  const res = await runKernelCheck({ workload: 'offline-refault', kernels: [K61, K612], mapping: 'shared-anon', readers: 0, faulters: 3, pages: 256, offlineTimeoutS: 20, durationS: 1.5, trials: 2, repeat: 1, vcpus: 4, memMiB: 512, accel: 'auto', bootTimeoutS: 120 });
+  assert.equal(res.comparison?.rows[0].metric, 'offlineCompletion');
+  for (const l of res.labels) {
+    const r = res.kernels[l] as KernelRunResult<OfflineTrial>;
+    assert.equal(r.env.guestNodes, 2);
+    assert.match(r.env.qemuCommand, /pc-dimm,id=dimm1,memdev=d1,node=1 .*memhp_default_state=online_movable/);
+    assert.equal(r.trials.length, 2);
+    for (const t of r.trials) {
+      assert.ok(t.rounds > 0, `${l} trial ${t.trial}: a round ran`);
+      assert.equal(t.finished, t.rounds, `${l} trial ${t.trial}: every offline finished (${t.timedOut} timed out, ${t.failed} failed, errno ${t.lastErrno})`);
+      // The placement the probe lacked on 6.12: each round's block holds the region (not an empty block).
+      assert.equal(t.roundsWithPages, t.rounds, `${l} trial ${t.trial}: every offlined block held the faulters' pages`);
+      assert.ok(t.pagesInBlock >= (t.rounds * 256) / 2, `${l} trial ${t.trial}: ${t.pagesInBlock} pages in ${t.rounds} rounds' blocks`);
+      assert.ok(t.pgmigrateSuccess >= t.pagesFinished, `${l} trial ${t.trial}: pgmigrate_success +${t.pgmigrateSuccess} covers the ${t.pagesFinished} pages offlined`);
+      assert.ok(t.touches > 0, 'the faulters ran');
+    }
+    assert.equal(r.rates.offlineCompletion.rate, 1);
+    assert.equal(r.histograms.offline.count, r.counters.finished);
+    assert.deepEqual(r.warnings.filter((w) => !/^(TCG|KVM)/.test(w)), []);
   }
 });
 

@@ -1,17 +1,15 @@
-// PROBE, not yet wired into `pagestorm kernel-check` (WORKLOADS lists only move-pages-race): the
-// real-kernel twin of pagestorm's offline-refault scenario, kept for the next attempt. A Movable memory
-// block of node 1 is offlined and onlined through sysfs, round after round, while forked faulters
-// (each its own mm, all mapping one MAP_SHARED|MAP_ANONYMOUS region bound to node 1 with mbind) keep
-// touching its pages. Each round maps a fresh region and offlines the offlinable node-1 Movable block
-// holding the most of its pages (found with /proc/self/pagemap); when none holds a page, node 1's top
-// offlinable Movable block is offlined and the round says so (pagesInBlock 0). An offline that runs
-// past --offline-timeout is interrupted by SIGALRM (the kernel's offline loop has no timeout of its
-// own; it stops on a signal: EINTR). Movable blocks holding boot-time reserved pages cannot be
-// offlined (EBUSY, "unmovable page") and are left out.
-// KNOWN PROBLEM (6.12, -m 6G, movablecore=1G): only the first round's pages are in the offlined
-// block. Its offline migrates them into the free remainder of node 1's reserved top block (not
-// offlinable), and every later region is faulted there too; the ballast below does not cure it (the
-// zone's low watermark keeps free pages in that block). Later rounds offline an empty block.
+// The real-kernel twin of pagestorm's offline-refault scenario (kernel-check offline-refault): a
+// Movable memory block of node 1 is offlined and onlined through sysfs, round after round, while forked
+// faulters (each its own mm, all mapping one MAP_SHARED|MAP_ANONYMOUS region bound to node 1 with
+// mbind) keep touching its pages, so the offline's migrations meet faulters on migration entries.
+// The host gives node 1 a QEMU pc-dimm onlined as ZONE_MOVABLE (memhp_default_state=online_movable, or
+// by this /init when the kernel left it offline): memblock never touched it, so every block of it can
+// be offlined, and a fault on node 1 falls in it (Movable comes first in node 1's zonelist). Each round
+// maps a fresh region and offlines the block holding most of its pages (found with /proc/self/pagemap);
+// onlined memory goes to the free lists' tail (v5.10 "online new memory to the tail"), so the next
+// round's region lands in another block. An offline that runs past --offline-timeout is interrupted by
+// SIGALRM (the kernel's offline loop has no timeout of its own since v5.6; it stops on a signal: EINTR).
+// Movable blocks holding boot-time reserved pages (movablecore= on one's own command line) are left out.
 // Prints one "PAGESTORM-TRIAL {json}" line per trial on the console (with --verbose 1 also one
 // "PAGESTORM-ROUND {json}" per round), then powers off. Arguments come after "--":
 //   --faulters N --pages P --duration S --trials T --offline-timeout S --verbose 0|1
@@ -51,6 +49,7 @@ static void fail(const char *what) {
 static unsigned long block_bytes;
 static int nblocks, blocks[4096]; /* node 1's blocks online in ZONE_MOVABLE without reserved pages */
 static int nreserved;              /* node 1's Movable blocks left out: boot-time (memblock) allocations, PageReserved */
+static int nonlined;               /* node 1's blocks this /init onlined (the kernel did not) */
 static signed char reserved[4096]; /* 0 not looked at, 1 holds a reserved page, 2 none */
 
 // A Movable block can still hold memblock allocations made at boot (top-down, so node 1's top
@@ -85,6 +84,7 @@ static int on_node1(int b) {
   return access(path, F_OK) == 0;
 }
 
+static int write_state(int b, const char *what);
 static int verbose;
 
 static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
@@ -103,6 +103,7 @@ static void find_blocks(void) {
     if (sscanf(e->d_name, "memory%d", &b) != 1 || !on_node1(b)) continue;
     char state[64], zones[128];
     block_attr(b, "state", state, sizeof state);
+    if (!strcmp(state, "offline") && !write_state(b, "online_movable")) { nonlined++; block_attr(b, "state", state, sizeof state); }
     block_attr(b, "valid_zones", zones, sizeof zones);
     if (strcmp(state, "online") || strncmp(zones, "Movable", 7)) continue;
     if (has_reserved(b)) nreserved++;
@@ -137,7 +138,7 @@ static int write_state(int b, const char *what) {
 static void on_alarm(int sig) { (void)sig; }
 
 struct trial {
-  long rounds, finished, failed, timed_out, online_failed, pages_in_block, rounds_with_pages, touches;
+  long rounds, finished, failed, timed_out, online_failed, pages_in_block, rounds_with_pages, pages_finished, touches;
   long last_errno, ms_n, block;
   double ms[MAX_MS], ms_sum, ms_max, online_ms_sum, online_ms_max, failed_ms_sum, seconds;
   long migrate_success, migrate_fail;
@@ -171,32 +172,6 @@ static void start_round(int faulters, long pages, long page, volatile long *touc
 static void end_round(int faulters, long pages, long page) {
   for (int i = 0; i < faulters; i++) { kill(pids[i], SIGKILL); waitpid(pids[i], NULL, 0); }
   munmap(region, pages * page);
-}
-
-// Ballast: the free pages of node 1's Movable blocks that cannot be offlined (the reserved top block)
-// would take the pages an offline migrates and later faults. So once per boot the offlinable blocks
-// are offlined, node 1 is faulted until a 4 MiB chunk has no page in the reserved blocks (that chunk
-// is given back), and the offlinable blocks are onlined again: from then on a fault on node 1, and
-// an offline's migration target, falls in an offlinable Movable block.
-static long ballast_mib;
-
-static void take_ballast(long max_mib) {
-  long page = sysconf(_SC_PAGESIZE), chunk = 4 << 20, n = chunk / page;
-  int *where = calloc(n, sizeof *where);
-  unsigned long mask = 1UL << 1;
-  int k, off[4096], noff = 0;
-  for (k = 0; k < nblocks; k++) if (!write_state(blocks[k], "offline")) off[noff++] = blocks[k];
-  for (ballast_mib = 0; ballast_mib < max_mib; ballast_mib += 4) {
-    char *c = mmap(NULL, chunk, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (c == MAP_FAILED || syscall(SYS_mbind, c, chunk, MPOL_BIND, &mask, 8 * sizeof mask, 0)) break;
-    for (long i = 0; i < n; i++) c[i * page] = 1;
-    page_blocks(c, n, page, where);
-    long in = 0;
-    for (long i = 0; i < n; i++) in += where[i] >= 0 && where[i] < 4096 && reserved[where[i]] == 1;
-    if (in == 0) { munmap(c, chunk); break; }
-  }
-  for (k = 0; k < noff; k++) if (write_state(off[k], "online_movable")) write_state(off[k], "online");
-  free(where);
 }
 
 static void run_trial(int faulters, long pages, double duration, double timeout, struct trial *t) {
@@ -239,6 +214,7 @@ static void run_trial(int faulters, long pages, double duration, double timeout,
       continue;
     }
     t->finished++;
+    t->pages_finished += best_n;
     if (t->ms_n < MAX_MS) t->ms[t->ms_n++] = ms;
     t->ms_sum += ms;
     if (ms > t->ms_max) t->ms_max = ms;
@@ -292,20 +268,19 @@ int main(int argc, char **argv) {
   int fd = open("/proc/sys/kernel/numa_balancing", O_WRONLY);
   if (fd >= 0) { if (write(fd, "0", 1) < 0) balancing[0] = 0; close(fd); }
   if (nodes >= 2) find_blocks();
-  if (nblocks) take_ballast(1024);
   printf("PAGESTORM-ENV {\"release\":\"%s\",\"version\":\"%s\",\"nodes\":%d,\"cpus\":%ld,\"faulters\":%d,\"pages\":%ld,\"durationS\":%g,\"trials\":%d,"
-    "\"numaBalancing\":%d,\"blockBytes\":%lu,\"movableBlocks\":%d,\"reservedBlocks\":%d,\"ballastMiB\":%ld,\"firstMovableBlock\":%d,\"lastMovableBlock\":%d}\n",
+    "\"numaBalancing\":%d,\"blockBytes\":%lu,\"movableBlocks\":%d,\"reservedBlocks\":%d,\"onlinedBlocks\":%d,\"firstMovableBlock\":%d,\"lastMovableBlock\":%d}\n",
     u.release, version, nodes, sysconf(_SC_NPROCESSORS_ONLN), faulters, pages, duration, trials, balancing[0] ? atoi(balancing) : -1,
-    block_bytes, nblocks, nreserved, ballast_mib, nblocks ? blocks[0] : -1, nblocks ? blocks[nblocks - 1] : -1);
+    block_bytes, nblocks, nreserved, nonlined, nblocks ? blocks[0] : -1, nblocks ? blocks[nblocks - 1] : -1);
   if (nodes < 2) { printf("PAGESTORM-ERROR {\"error\":\"one-node\",\"nodes\":%d}\n", nodes); power_off(); }
   if (!nblocks) { printf("PAGESTORM-ERROR {\"error\":\"no-movable-block\",\"blockBytes\":%lu}\n", block_bytes); power_off(); }
   for (int i = 0; i < trials; i++) {
     struct trial t;
     run_trial(faulters, pages, duration, timeout, &t);
     printf("PAGESTORM-TRIAL {\"trial\":%d,\"rounds\":%ld,\"finished\":%ld,\"failed\":%ld,\"timedOut\":%ld,\"onlineFailed\":%ld,\"lastErrno\":%ld,"
-      "\"pagesInBlock\":%ld,\"roundsWithPages\":%ld,\"block\":%ld,\"touches\":%ld,\"offlineMsSum\":%.3f,\"offlineMsMax\":%.3f,\"failedMsSum\":%.3f,"
+      "\"pagesInBlock\":%ld,\"roundsWithPages\":%ld,\"pagesFinished\":%ld,\"block\":%ld,\"touches\":%ld,\"offlineMsSum\":%.3f,\"offlineMsMax\":%.3f,\"failedMsSum\":%.3f,"
       "\"onlineMsSum\":%.3f,\"onlineMsMax\":%.3f,\"seconds\":%.6f,\"pgmigrateSuccess\":%ld,\"pgmigrateFail\":%ld,\"offlineMs\":[",
-      i, t.rounds, t.finished, t.failed, t.timed_out, t.online_failed, t.last_errno, t.pages_in_block, t.rounds_with_pages, t.block, t.touches,
+      i, t.rounds, t.finished, t.failed, t.timed_out, t.online_failed, t.last_errno, t.pages_in_block, t.rounds_with_pages, t.pages_finished, t.block, t.touches,
       t.ms_sum, t.ms_max, t.failed_ms_sum, t.online_ms_sum, t.online_ms_max, t.seconds, t.migrate_success, t.migrate_fail);
     for (long k = 0; k < t.ms_n; k++) printf("%s%.3f", k ? "," : "", t.ms[k]);
     printf("]}\n");

@@ -12,6 +12,10 @@ export interface KernelCheckCliOpts {
   kernel: string[];
   mapping: string;
   readers: number;
+  faulters: number;
+  pages: number;
+  offlineTimeout: number;
+  dimm: number;
   duration: number;
   trials: number;
   repeat?: number;
@@ -34,10 +38,11 @@ export async function kernelCheckAction(io: Io, workload: string, opts: KernelCh
   checkOutputs(opts);
   const log = (s: string): void => { if (!opts.quiet) io.err(`${s}\n`); };
   const o: KernelCheckOptions = {
-    workload, kernels: opts.kernel, mapping: opts.mapping, readers: opts.readers, durationS: opts.duration, trials: opts.trials,
+    workload, kernels: opts.kernel, mapping: opts.mapping, readers: opts.readers,
+    faulters: opts.faulters, pages: opts.pages, offlineTimeoutS: opts.offlineTimeout, dimmMiB: opts.dimm, durationS: opts.duration, trials: opts.trials,
     repeat: opts.repeat ?? (opts.kernel.length === 2 ? 2 : 1), vcpus: opts.vcpus, memMiB: opts.mem, accel: opts.accel as KernelCheckOptions['accel'],
     bootTimeoutS: opts.bootTimeout, append: opts.append?.split(/\s+/).filter(Boolean), alpha: opts.alpha, withModel: opts.withModel,
-    onBoot: (label, i, n, trials) => log(`boot ${i + 1}/${n}: ${label}: ${trials.map((t) => `${t.failures}/${t.calls} failed`).join(', ')}`),
+    onBoot: (label, i, n, _trials, line) => log(`boot ${i + 1}/${n}: ${label}: ${line}`),
     onConsole: opts.console ? (l) => io.err(`  | ${l}\n`) : undefined,
   };
   const res = await withInterrupt(io, (signal) => runKernelCheck({ ...o, signal }));

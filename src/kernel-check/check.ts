@@ -3,7 +3,7 @@
 // (the trial as the unit, the call success rate the primary).
 import { InputError } from '../run/params.js';
 import { abbaOrder } from '../run/compare-runs.js';
-import { compareVariants, derivedMetric, rateMetric, type ComparisonTable, type MetricSpec } from '../report/compare.js';
+import { compareVariants, type ComparisonTable } from '../report/compare.js';
 import type { RunResult } from '../report/schema.js';
 import { runEnv } from '../run/env.js';
 import { parseConsole, MARK } from './console-parse.js';
@@ -12,19 +12,38 @@ import { detectAccel, qemuArgs, shellLine, type Accel } from './qemu-args.js';
 import { resolveKernel, type KernelImage } from './kernels.js';
 import { buildInitramfs } from './workload-build.js';
 import { requireTool } from './tools.js';
-import { kernelRunResult, trialSummary, TCG_WARNING, type BootRecord, type KernelRunResult, type TrialRecord } from './result.js';
-import { modelTwin } from './model-twin.js';
-import type { GuestEnv } from './console-parse.js';
+import { kernelRunResult, TCG_WARNING, type BootRecord, type KernelRunResult, type TrialRecord } from './result.js';
+import type { GuestEnv, GuestTrialBase } from './console-parse.js';
+import type { GuestWorkload } from './guest-workload.js';
+import { movePagesWorkload } from './move-pages-workload.js';
+import { offlineRefaultWorkload } from './offline-refault-workload.js';
 
-export const WORKLOADS = ['move-pages-race'] as const;
-export const MAPPINGS = ['shared-anon', 'private-anon'] as const;
+/** Every workload, by name: each the real-kernel twin of the scenario of that name. */
+const GUEST_WORKLOADS: Record<string, GuestWorkload> = {
+  'move-pages-race': movePagesWorkload as unknown as GuestWorkload,
+  'offline-refault': offlineRefaultWorkload as unknown as GuestWorkload,
+};
+export const WORKLOADS = Object.keys(GUEST_WORKLOADS);
+export { MAPPINGS } from './move-pages-workload.js';
+
+export function guestWorkload(name: string): GuestWorkload {
+  const w = GUEST_WORKLOADS[name];
+  if (!w) throw new InputError(`unknown kernel-check workload ${JSON.stringify(name)}; known: ${WORKLOADS.join(', ')}`);
+  return w;
+}
 
 export interface KernelCheckOptions {
   workload: string;
   /** One or two --kernel values (paths or debian:<package>). */
   kernels: string[];
+  /** move-pages-race: the page's mapping and the readers. */
   mapping: string;
   readers: number;
+  /** offline-refault: faulter processes, pages in each round's region, the bound on one offline, the pc-dimm on node 1 (defaults 3, 256, 5 s, 512 MiB). */
+  faulters?: number;
+  pages?: number;
+  offlineTimeoutS?: number;
+  dimmMiB?: number;
   durationS: number;
   trials: number;
   /** Boots per kernel (two kernels: ABBA blocks). */
@@ -39,7 +58,7 @@ export interface KernelCheckOptions {
   withModel?: boolean;
   signal?: AbortSignal;
   /** Each boot as it ends. */
-  onBoot?: (label: string, i: number, n: number, trials: TrialRecord[]) => void;
+  onBoot?: (label: string, i: number, n: number, trials: TrialRecord<GuestTrialBase>[], line: string) => void;
   /** Each console line of each boot. */
   onConsole?: (line: string) => void;
 }
@@ -52,7 +71,7 @@ export interface KernelCheckResult {
   labels: string[];
   order: string[];
   accel: Accel;
-  kernels: Record<string, KernelRunResult>;
+  kernels: Record<string, KernelRunResult<GuestTrialBase>>;
   /** Two kernels: every metric compared with the trial as the unit. */
   comparison?: ComparisonTable;
   /** The primary row's verdict, in words. */
@@ -64,36 +83,30 @@ export interface KernelCheckResult {
   warnings: string[];
 }
 
-/** The compared metrics: the call success rate per trial first. */
-export const KERNEL_METRICS: MetricSpec[] = [
-  rateMetric('movePagesSuccess'),
-  derivedMetric('failuresPer1000Calls', 'lower'),
-  derivedMetric('longestFailureRun', 'lower'),
-  derivedMetric('callsPerSecond', 'higher'),
-];
+/** move-pages-race's compared metrics (each workload has its own: guestWorkload(name).metrics). */
+export const KERNEL_METRICS = movePagesWorkload.metrics;
 
 export function validateOptions(o: KernelCheckOptions): void {
-  if (!(WORKLOADS as readonly string[]).includes(o.workload)) throw new InputError(`unknown kernel-check workload ${JSON.stringify(o.workload)}; known: ${WORKLOADS.join(', ')}`);
-  if (!(MAPPINGS as readonly string[]).includes(o.mapping)) throw new InputError(`--mapping ${JSON.stringify(o.mapping)}: expected one of ${MAPPINGS.join(', ')}`);
+  guestWorkload(o.workload).validate(o);
   if (o.kernels.length === 0) throw new InputError('kernel-check needs --kernel <bzImage path | debian:<package>> (e.g. --kernel debian:linux-image-6.1.0-47-cloud-amd64-unsigned)');
   if (o.kernels.length > 2) throw new InputError(`--kernel given ${o.kernels.length} times: kernel-check compares at most two kernels at a time`);
   if (!Number.isInteger(o.vcpus) || o.vcpus < 2 || o.vcpus % 2) throw new InputError(`--vcpus ${o.vcpus}: expected an even number >= 2 (split over two NUMA nodes)`);
-  if (!Number.isInteger(o.readers) || o.readers < 0 || o.readers > 64) throw new InputError(`--readers ${o.readers}: expected a whole number 0..64`);
   if (o.memMiB < 128) throw new InputError(`--mem ${o.memMiB}: expected at least 128 (MiB, split over two nodes)`);
 }
 
-function workloadArgs(o: KernelCheckOptions): string[] {
+function workloadArgs(w: GuestWorkload, o: KernelCheckOptions): string[] {
   // --host-pid: ignored by the guest, it lets `pgrep -f "host-pid <pid>"` find this process's QEMU.
-  return ['--mapping', o.mapping, '--readers', String(o.readers), '--duration', String(o.durationS), '--trials', String(o.trials), '--host-pid', String(process.pid)];
+  return [...w.args(o), '--host-pid', String(process.pid)];
 }
 
-interface Side { image: KernelImage; guest?: GuestEnv; trials: TrialRecord[]; boots: BootRecord[]; command?: string; startedAt: string; warnings: string[] }
+interface Side { image: KernelImage; guest?: GuestEnv; trials: TrialRecord<GuestTrialBase>[]; boots: BootRecord[]; command?: string; startedAt: string; warnings: string[] }
 
 /** One boot: QEMU up, the workload's lines parsed; every way it can fail an InputError with the console's tail. */
-async function oneBoot(o: KernelCheckOptions, qemu: string, accel: Accel, side: Side, initrd: string, index: number): Promise<boolean> {
-  const args = qemuArgs(accel, { vcpus: o.vcpus, memMiB: o.memMiB }, side.image.path, initrd, workloadArgs(o), o.append);
+async function oneBoot(o: KernelCheckOptions, w: GuestWorkload, qemu: string, accel: Accel, side: Side, initrd: string, index: number): Promise<boolean> {
+  const extra = w.guest(o);
+  const args = qemuArgs(accel, { vcpus: o.vcpus, memMiB: o.memMiB, dimmMiB: extra.dimmMiB }, side.image.path, initrd, workloadArgs(w, o), [...(extra.append ?? []), ...(o.append ?? [])]);
   side.command ??= shellLine([qemu, ...args]);
-  const runTimeoutS = o.trials * (o.durationS + 30) + 30; // a move_pages call can outlast --duration under TCG
+  const runTimeoutS = w.runTimeoutS(o);
   let out = await bootQemu({ qemu, args, bootTimeoutS: o.bootTimeoutS, runTimeoutS, readyMarker: MARK.env, signal: o.signal, onLine: o.onConsole });
   let parsed = parseConsole(out.lines);
   const crash = /Kernel panic|Oops|BUG:/;
@@ -111,6 +124,7 @@ async function oneBoot(o: KernelCheckOptions, qemu: string, accel: Accel, side: 
   }
   side.guest = parsed.env;
   if (parsed.error?.error === 'one-node') throw new InputError(`--kernel ${side.image.spec}: the guest sees ${parsed.env.nodes} NUMA node(s), the workload needs two; build the kernel with CONFIG_NUMA=y and CONFIG_ACPI_NUMA=y (QEMU passes the nodes in the ACPI SRAT)${o.append?.length ? ` and check --append ${o.append.join(' ')}` : ''}`);
+  if (parsed.error?.error === 'no-movable-block') throw new InputError(`--kernel ${side.image.spec}: node 1 has no onlined ZONE_MOVABLE memory block to offline; the kernel needs CONFIG_MEMORY_HOTPLUG, CONFIG_MEMORY_HOTREMOVE and CONFIG_ACPI_HOTPLUG_MEMORY (the pc-dimm is ACPI-hotplugged memory)${o.append?.length ? ` and check --append ${o.append.join(' ')}` : ''}`);
   if (parsed.error) throw new InputError(`--kernel ${side.image.spec}: the workload failed in the guest: ${parsed.error.error}`);
   if (!parsed.done) throw new InputError(`--kernel ${side.image.spec}: the guest stopped after ${parsed.trials.length} of ${o.trials} trial(s) (a panic or an oops?); last console lines:\n${tail}`);
   if (parsed.garbled.length) side.warnings.push(`${parsed.garbled.length} marker line(s) cut by kernel messages were dropped`);
@@ -137,6 +151,7 @@ function verdictOf(t: ComparisonTable, labels: string[]): string {
 /** Runs the check end to end; throws InputError for bad input and missing parts (no QEMU is left running). */
 export async function runKernelCheck(o: KernelCheckOptions): Promise<KernelCheckResult> {
   validateOptions(o);
+  const w = guestWorkload(o.workload);
   const qemu = requireTool('qemu-system-x86_64', 'kernel-check boots the kernel under QEMU');
   const images = o.kernels.map(resolveKernel);
   const initrd = buildInitramfs(o.workload);
@@ -150,26 +165,27 @@ export async function runKernelCheck(o: KernelCheckOptions): Promise<KernelCheck
   for (let i = 0; i < order.length; i++) {
     if (o.signal?.aborted) { interrupted = true; break; }
     const side = sides.get(order[i])!;
-    if (!(await oneBoot(o, qemu, accel, side, initrd, i))) { interrupted = true; break; }
+    if (!(await oneBoot(o, w, qemu, accel, side, initrd, i))) { interrupted = true; break; }
     done = i + 1;
-    o.onBoot?.(order[i], i, order.length, side.trials.filter((t) => t.boot === i));
+    const trials = side.trials.filter((t) => t.boot === i);
+    o.onBoot?.(order[i], i, order.length, trials, w.bootLine(trials));
   }
-  const params = { workload: o.workload, append: (o.append ?? []).join(' '), mapping: o.mapping, readers: o.readers, durationS: o.durationS, trials: o.trials, repeat: o.repeat, vcpus: o.vcpus, memMiB: o.memMiB, accel };
+  const params = { workload: o.workload, append: (o.append ?? []).join(' '), ...w.params(o), durationS: o.durationS, trials: o.trials, repeat: o.repeat, vcpus: o.vcpus, memMiB: o.memMiB, accel };
   const host = runEnv();
   const kernels = Object.fromEntries(labels.map((l) => {
     const s = sides.get(l)!;
-    return [l, kernelRunResult({ spec: s.image.spec, label: l, workload: o.workload, params, env: { ...host, accel, qemuCommand: s.command ?? '' }, guest: s.guest, trials: s.trials, boots: s.boots, startedAt: s.startedAt, interrupted, extraWarnings: s.warnings })];
+    return [l, kernelRunResult({ workloadSpec: w, spec: s.image.spec, label: l, workload: o.workload, params, env: { ...host, accel, qemuCommand: s.command ?? '' }, guest: s.guest, trials: s.trials, boots: s.boots, startedAt: s.startedAt, interrupted, extraWarnings: s.warnings })];
   }));
   const res: KernelCheckResult = { command: 'kernel-check', workload: o.workload, params, labels, order: order.slice(0, done), accel, kernels, complete: !interrupted, interrupted, warnings: accel === 'tcg' ? [TCG_WARNING] : [] };
   if (labels.length === 2) {
-    res.comparison = compareVariants(KERNEL_METRICS, kernels[labels[0]].trials.map(trialSummary), kernels[labels[1]].trials.map(trialSummary), { alpha: o.alpha ?? 0.05 });
+    res.comparison = compareVariants(w.metrics, kernels[labels[0]].trials.map(w.trialSummary), kernels[labels[1]].trials.map(w.trialSummary), { alpha: o.alpha ?? 0.05 });
     res.verdict = verdictOf(res.comparison, labels);
     if (o.trials * o.repeat < 6) res.warnings.push(`${o.trials * o.repeat} trials per kernel: fewer than 6, so secondary rows cannot reach a Holm-adjusted verdict`);
     res.warnings.push('trials of one boot share that boot\'s placement and timing: the trial-level p is optimistic when boots differ (raise --repeat to spread the trials over boots)');
   }
   if (o.withModel && !interrupted) {
     res.model = {};
-    for (const l of labels) res.model[l] = await modelTwin({ mapping: o.mapping, readers: o.readers, release: kernels[l].env.guestRelease, durationS: Math.min(o.durationS, 5), signal: o.signal });
+    for (const l of labels) res.model[l] = await w.modelTwin(o, kernels[l].env.guestRelease, o.signal);
   }
   return res;
 }

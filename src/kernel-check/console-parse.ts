@@ -13,48 +13,34 @@ export interface GuestEnv {
   [key: string]: unknown;
 }
 
-/** One trial of move-pages-race, as the guest printed it (kernel-check/workloads/move-pages-race.c). */
-export interface GuestTrial {
+/** What every workload's trial line carries; each workload adds its own fields (move-pages-workload.ts, offline-refault-workload.ts). */
+export interface GuestTrialBase {
   trial: number;
-  calls: number;
-  failures: number;
-  /** move_pages returned > 0: pages not migrated. */
-  retPositive: number;
-  /** move_pages returned < 0 (lastErrno holds the errno). */
-  retError: number;
-  /** status[0] < 0: a -errno for the page. */
-  statusError: number;
-  /** status[0] a node other than the target. */
-  statusOtherNode: number;
-  /** 1-based index of the first failed call; -1 when none failed. */
-  callsToFirstFailure: number;
-  longestFailureRun: number;
-  lastErrno: number;
-  lastStatus: number;
   seconds: number;
+  /** /proc/vmstat deltas over the trial. */
   pgmigrateSuccess: number;
   pgmigrateFail: number;
 }
 
-export interface ParsedConsole {
+export interface ParsedConsole<T extends GuestTrialBase = GuestTrialBase> {
   env?: GuestEnv;
-  trials: GuestTrial[];
+  trials: T[];
   error?: { error: string; [key: string]: unknown };
   done: boolean;
   /** Marker lines whose JSON did not parse (a kernel message cut into them). */
   garbled: string[];
 }
 
-export function parseConsole(lines: readonly string[]): ParsedConsole {
-  const out: ParsedConsole = { trials: [], done: false, garbled: [] };
+export function parseConsole<T extends GuestTrialBase = GuestTrialBase>(lines: readonly string[]): ParsedConsole<T> {
+  const out: ParsedConsole<T> = { trials: [], done: false, garbled: [] };
   const json = (l: string, m: string): unknown => {
     const rest = l.slice(l.indexOf(m) + m.length).trim();
     try { return JSON.parse(rest); } catch { out.garbled.push(l); return undefined; }
   };
   for (const l of lines) {
     if (l.includes(MARK.env)) out.env = json(l, MARK.env) as GuestEnv | undefined ?? out.env;
-    else if (l.includes(MARK.trial)) { const t = json(l, MARK.trial) as GuestTrial | undefined; if (t) out.trials.push(t); }
-    else if (l.includes(MARK.error)) out.error = json(l, MARK.error) as ParsedConsole['error'] ?? { error: l };
+    else if (l.includes(MARK.trial)) { const t = json(l, MARK.trial) as T | undefined; if (t) out.trials.push(t); }
+    else if (l.includes(MARK.error)) out.error = json(l, MARK.error) as ParsedConsole<T>['error'] ?? { error: l };
     else if (l.includes(MARK.done)) out.done = true;
   }
   return out;

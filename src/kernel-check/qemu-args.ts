@@ -1,5 +1,6 @@
 // The QEMU command line: q35, N vCPUs split over two NUMA nodes each with its own RAM backend, the
-// serial console on stdio, no reboot (the guest's power-off or panic ends QEMU).
+// serial console on stdio, no reboot (the guest's power-off or panic ends QEMU); a pc-dimm on node 1 when
+// the workload offlines memory.
 import { closeSync, openSync, readFileSync } from 'node:fs';
 
 export type Accel = 'kvm' | 'tcg';
@@ -7,6 +8,8 @@ export type Accel = 'kvm' | 'tcg';
 export interface GuestShape {
   vcpus: number;
   memMiB: number;
+  /** A pc-dimm of this size on node 1 (hotpluggable memory, ACPI-described: memblock never allocates from it). */
+  dimmMiB?: number;
 }
 
 /**
@@ -31,14 +34,16 @@ export function kernelCmdline(workloadArgs: readonly string[], append: readonly 
 export function qemuArgs(accel: Accel, shape: GuestShape, kernel: string, initrd: string, workloadArgs: readonly string[], append: readonly string[] = []): string[] {
   const half = shape.vcpus / 2;
   const nodeMiB = Math.floor(shape.memMiB / 2);
+  const dimm = shape.dimmMiB ?? 0;
   return [
     '-accel', accel === 'kvm' ? 'kvm' : 'tcg,thread=multi',
     '-M', 'q35', ...(accel === 'kvm' ? ['-cpu', 'host'] : []),
-    '-smp', String(shape.vcpus), '-m', `${2 * nodeMiB}M`,
+    '-smp', String(shape.vcpus), '-m', dimm ? `${2 * nodeMiB}M,slots=1,maxmem=${2 * nodeMiB + dimm}M` : `${2 * nodeMiB}M`,
     '-object', `memory-backend-ram,id=m0,size=${nodeMiB}M`,
     '-object', `memory-backend-ram,id=m1,size=${nodeMiB}M`,
     '-numa', `node,nodeid=0,cpus=0-${half - 1},memdev=m0`,
     '-numa', `node,nodeid=1,cpus=${half}-${shape.vcpus - 1},memdev=m1`,
+    ...(dimm ? ['-object', `memory-backend-ram,id=d1,size=${dimm}M`, '-device', `pc-dimm,id=dimm1,memdev=d1,node=1`] : []),
     '-nodefaults', '-nographic', '-serial', 'stdio', '-monitor', 'none', '-no-reboot',
     '-kernel', kernel, '-initrd', initrd,
     '-append', kernelCmdline(workloadArgs, append),
