@@ -131,7 +131,7 @@ export function makeProgram(io: Io): Command {
   program.command('kernel-check').description('the real-kernel twin of a scenario: boot a kernel (or two, ABBA) under QEMU on two NUMA nodes and run the workload')
     .argument('<workload>', 'move-pages-race or offline-refault')
     .option('--kernel <K>', 'a bzImage/vmlinuz path, or debian:<package> (apt-get download); twice to compare two kernels', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option('--mapping <m>', 'move-pages-race: shared-anon (forked readers on a MAP_SHARED page) or private-anon (threads on a MAP_PRIVATE page)', 'shared-anon')
+    .option('--mapping <m>', 'shared-anon (forked readers/faulters on MAP_SHARED memory) or private-anon (threads on MAP_PRIVATE memory)', 'shared-anon')
     .addOption(new Option('--readers <n>', 'move-pages-race: readers looping on loads').argParser(nonNegative('--readers')).default(1))
     .addOption(new Option('--faulters <n>', 'offline-refault: forked faulters touching the region').argParser(nonNegative('--faulters')).default(3))
     .addOption(new Option('--pages <n>', 'offline-refault: pages in each round\'s region').argParser(count('--pages')).default(256))

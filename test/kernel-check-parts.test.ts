@@ -80,7 +80,7 @@ test('offline-refault: a pc-dimm on node 1 onlined Movable, the trial as a compa
   assert.doesNotMatch(shellLine(qemuArgs('tcg', { vcpus: 4, memMiB: 512 }, '/k', '/i', [])), /pc-dimm|slots/);
   const o = { workload: 'offline-refault', kernels: ['/k'], mapping: 'shared-anon', readers: 1, durationS: 2, trials: 3, repeat: 1, vcpus: 4, memMiB: 512, accel: 'tcg' as const, bootTimeoutS: 60 };
   assert.deepEqual(offlineRefaultWorkload.guest(o), { dimmMiB: 512, append: ['memhp_default_state=online_movable'] });
-  assert.deepEqual(offlineRefaultWorkload.args({ ...o, faulters: 2, pages: 64 }), ['--faulters', '2', '--pages', '64', '--offline-timeout', '5', '--duration', '2', '--trials', '3']);
+  assert.deepEqual(offlineRefaultWorkload.args({ ...o, faulters: 2, pages: 64 }), ['--mapping', 'shared-anon', '--faulters', '2', '--pages', '64', '--offline-timeout', '5', '--duration', '2', '--trials', '3']);
   const t: OfflineTrial = { trial: 0, rounds: 10, finished: 9, failed: 0, timedOut: 1, onlineFailed: 0, lastErrno: 4, pagesInBlock: 2560, pagesFinished: 2304, roundsWithPages: 10, block: 33, touches: 1000,
     offlineMsSum: 900, offlineMsMax: 300, failedMsSum: 5000, onlineMsSum: 45, onlineMsMax: 10, seconds: 2, pgmigrateSuccess: 2400, pgmigrateFail: 30, offlineMs: [100] };
   const u = offlineRefaultWorkload.trialSummary(t);
@@ -109,6 +109,7 @@ test('bad input and missing parts: exit 2 with a message naming the fix', () => 
   const cases: [string[], RegExp, NodeJS.ProcessEnv?][] = [
     [['move-pages-race'], /needs --kernel/],
     [['no-such', '--kernel', img], /unknown kernel-check workload "no-such"; known: move-pages-race, offline-refault/],
+    [['offline-refault', '--kernel', img, '--mapping', 'file'], /--mapping "file": expected one of shared-anon, private-anon/],
     [['offline-refault', '--kernel', img, '--dimm', '200'], /--dimm 200: expected MiB in whole 128 MiB memory blocks, at least two/],
     [['offline-refault', '--kernel', img, '--pages', '20000'], /--pages 20000: expected 1..16384/],
     [['offline-refault', '--kernel', img, '--faulters', '65'], /--faulters 65: expected a whole number 0..64/],

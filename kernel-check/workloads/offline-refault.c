@@ -1,7 +1,8 @@
 // The real-kernel twin of pagestorm's offline-refault scenario (kernel-check offline-refault): a
-// Movable memory block of node 1 is offlined and onlined through sysfs, round after round, while forked
-// faulters (each its own mm, all mapping one MAP_SHARED|MAP_ANONYMOUS region bound to node 1 with
-// mbind) keep touching its pages, so the offline's migrations meet faulters on migration entries.
+// Movable memory block of node 1 is offlined and onlined through sysfs, round after round, while
+// faulters (forked, each its own mm, on one MAP_SHARED|MAP_ANONYMOUS region bound to node 1 with
+// mbind; or threads on a MAP_PRIVATE one) keep touching its pages, so the offline's migrations meet
+// faulters on migration entries.
 // The host gives node 1 a QEMU pc-dimm onlined as ZONE_MOVABLE (memhp_default_state=online_movable, or
 // by this /init when the kernel left it offline): memblock never touched it, so every block of it can
 // be offlined, and a fault on node 1 falls in it (Movable comes first in node 1's zonelist). Each round
@@ -12,11 +13,12 @@
 // Movable blocks holding boot-time reserved pages (movablecore= on one's own command line) are left out.
 // Prints one "PAGESTORM-TRIAL {json}" line per trial on the console (with --verbose 1 also one
 // "PAGESTORM-ROUND {json}" per round), then powers off. Arguments come after "--":
-//   --faulters N --pages P --duration S --trials T --offline-timeout S --verbose 0|1
+//   --mapping shared-anon|private-anon --faulters N --pages P --duration S --trials T --offline-timeout S --verbose 0|1
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -144,33 +146,50 @@ struct trial {
   long migrate_success, migrate_fail;
 };
 
-// One round's pages: a fresh MAP_SHARED|MAP_ANONYMOUS region bound to node 1 and touched by the
-// parent (so its pagemap sees every page), and the faulters forked onto it. Fresh each round: pages an
-// offline migrated out land wherever the allocator put them (often a block that cannot be offlined),
-// while a new fault on node 1 takes a Movable block's free pages first.
+// One round's pages: a fresh region bound to node 1 and touched by the parent (so its pagemap sees
+// every page), and the faulters on it. Fresh each round: a new fault on node 1 takes the dimm's free
+// pages, while the pages an offline migrated out are wherever the allocator put them.
+// --mapping shared-anon (default): MAP_SHARED|MAP_ANONYMOUS (shmem) and forked faulters, each its own
+// mm (the model's mapcount = faulters); a fault on a none PTE goes through shmem_fault, which takes a
+// folio reference. private-anon: MAP_PRIVATE and faulters as threads of /init's mm; a fault on a none
+// PTE is do_anonymous_page, which takes no reference to the old page.
 static char *region;
+static int private_anon;
 static pid_t pids[MAX_FAULTERS];
+static pthread_t threads[MAX_FAULTERS];
+static volatile int stop_faulters;
+static long fault_pages, fault_page;
+static volatile long *fault_touches;
+
+static void faulter_loop(void) {
+  for (long n = 0; !stop_faulters; n++) {
+    for (long p = 0; p < fault_pages; p++) ((volatile char *)region)[p * fault_page + (n & 63)] = (char)n;
+    __atomic_fetch_add(fault_touches, fault_pages, __ATOMIC_RELAXED);
+  }
+}
+
+static void *faulter_thread(void *arg) { (void)arg; faulter_loop(); return NULL; }
 
 static void start_round(int faulters, long pages, long page, volatile long *touches) {
-  region = mmap(NULL, pages * page, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  region = mmap(NULL, pages * page, PROT_READ | PROT_WRITE, (private_anon ? MAP_PRIVATE : MAP_SHARED) | MAP_ANONYMOUS, -1, 0);
   if (region == MAP_FAILED) fail("mmap failed");
   unsigned long mask = 1UL << 1;
   if (syscall(SYS_mbind, region, pages * page, MPOL_BIND, &mask, 8 * sizeof mask, 0)) fail("mbind to node 1 failed");
   memset(region, 0x5a, pages * page);
+  fault_pages = pages; fault_page = page; fault_touches = touches; stop_faulters = 0;
   for (int i = 0; i < faulters; i++) {
-    pids[i] = fork(); // each faulter its own mm on the shmem pages (the model's mapcount = faulters)
-    if (pids[i] == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      for (long n = 0;; n++) {
-        for (long p = 0; p < pages; p++) ((volatile char *)region)[p * page + (n & 63)] = (char)n;
-        __atomic_fetch_add(touches, pages, __ATOMIC_RELAXED);
-      }
-    }
+    if (private_anon) { if (pthread_create(&threads[i], NULL, faulter_thread, NULL)) fail("pthread_create failed"); continue; }
+    pids[i] = fork();
+    if (pids[i] == 0) { prctl(PR_SET_PDEATHSIG, SIGKILL); faulter_loop(); _exit(0); }
   }
 }
 
 static void end_round(int faulters, long pages, long page) {
-  for (int i = 0; i < faulters; i++) { kill(pids[i], SIGKILL); waitpid(pids[i], NULL, 0); }
+  stop_faulters = 1;
+  for (int i = 0; i < faulters; i++) {
+    if (private_anon) pthread_join(threads[i], NULL);
+    else { kill(pids[i], SIGKILL); waitpid(pids[i], NULL, 0); }
+  }
   munmap(region, pages * page);
 }
 
@@ -240,6 +259,7 @@ int main(int argc, char **argv) {
   double duration = 2, timeout = 5;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!strcmp(argv[i], "--faulters")) faulters = atoi(argv[i + 1]);
+    else if (!strcmp(argv[i], "--mapping")) private_anon = !strcmp(argv[i + 1], "private-anon");
     else if (!strcmp(argv[i], "--pages")) pages = atol(argv[i + 1]);
     else if (!strcmp(argv[i], "--duration")) duration = atof(argv[i + 1]);
     else if (!strcmp(argv[i], "--trials")) trials = atoi(argv[i + 1]);
@@ -268,9 +288,9 @@ int main(int argc, char **argv) {
   int fd = open("/proc/sys/kernel/numa_balancing", O_WRONLY);
   if (fd >= 0) { if (write(fd, "0", 1) < 0) balancing[0] = 0; close(fd); }
   if (nodes >= 2) find_blocks();
-  printf("PAGESTORM-ENV {\"release\":\"%s\",\"version\":\"%s\",\"nodes\":%d,\"cpus\":%ld,\"faulters\":%d,\"pages\":%ld,\"durationS\":%g,\"trials\":%d,"
+  printf("PAGESTORM-ENV {\"release\":\"%s\",\"version\":\"%s\",\"nodes\":%d,\"cpus\":%ld,\"mapping\":\"%s\",\"faulters\":%d,\"pages\":%ld,\"durationS\":%g,\"trials\":%d,"
     "\"numaBalancing\":%d,\"blockBytes\":%lu,\"movableBlocks\":%d,\"reservedBlocks\":%d,\"onlinedBlocks\":%d,\"firstMovableBlock\":%d,\"lastMovableBlock\":%d}\n",
-    u.release, version, nodes, sysconf(_SC_NPROCESSORS_ONLN), faulters, pages, duration, trials, balancing[0] ? atoi(balancing) : -1,
+    u.release, version, nodes, sysconf(_SC_NPROCESSORS_ONLN), private_anon ? "private-anon" : "shared-anon", faulters, pages, duration, trials, balancing[0] ? atoi(balancing) : -1,
     block_bytes, nblocks, nreserved, nonlined, nblocks ? blocks[0] : -1, nblocks ? blocks[nblocks - 1] : -1);
   if (nodes < 2) { printf("PAGESTORM-ERROR {\"error\":\"one-node\",\"nodes\":%d}\n", nodes); power_off(); }
   if (!nblocks) { printf("PAGESTORM-ERROR {\"error\":\"no-movable-block\",\"blockBytes\":%lu}\n", block_bytes); power_off(); }

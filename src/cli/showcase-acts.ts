@@ -12,6 +12,7 @@ import { migrateAllocOrderAct } from './acts/migrate-alloc-order.js';
 import { movePagesRaceAct } from './acts/move-pages-race.js';
 import { movePagesFixesAct } from './acts/move-pages-fixes.js';
 import { kernelCheckAct } from './acts/kernel-check.js';
+import { kernelCheckOfflineAct } from './acts/kernel-check-offline.js';
 
 export interface ActContext {
   quick: boolean;
@@ -41,4 +42,4 @@ export interface Act {
   run(ctx: ActContext): Promise<ActResult>;
 }
 
-export const SHOWCASE_ACTS: Act[] = [migrationEntryWaitAct, thpSplitOrderAct, moveMappingRefcountAct, offlinePcpRaceAct, offlineRefaultAct, reclaimLostWakeupAct, migrateAllocOrderAct, movePagesRaceAct, movePagesFixesAct, kernelCheckAct];
+export const SHOWCASE_ACTS: Act[] = [migrationEntryWaitAct, thpSplitOrderAct, moveMappingRefcountAct, offlinePcpRaceAct, offlineRefaultAct, reclaimLostWakeupAct, migrateAllocOrderAct, movePagesRaceAct, movePagesFixesAct, kernelCheckAct, kernelCheckOfflineAct];

@@ -1,6 +1,7 @@
 // kernel-check offline-refault: the offline-refault scenario's twin (kernel-check/workloads/
 // offline-refault.c). A pc-dimm on node 1 onlined as ZONE_MOVABLE; each round offlines (sysfs) the
-// block holding a fresh shared region while forked faulters touch it, then onlines it again. A
+// block holding a fresh region (shmem with forked faulters, or private with threads) while the
+// faulters touch it, then onlines it again. A
 // trial's share of offlines that finished is the compare unit; pgmigrate_* must cover the pages moved.
 import { InputError, defaultParams } from '../run/params.js';
 import { runOnce } from '../run/run-once.js';
@@ -9,6 +10,7 @@ import { fmtNum, fmtPct, formatTable } from '../report/table.js';
 import { offlineRefault } from '../scenarios/offline-refault.js';
 import type { GuestTrialBase } from './console-parse.js';
 import { medianOf, pooled, sumOf, summariseValues, type GuestWorkload } from './guest-workload.js';
+import { MAPPINGS } from './move-pages-workload.js';
 
 /** One trial as the guest printed it. */
 export interface OfflineTrial extends GuestTrialBase {
@@ -88,6 +90,7 @@ export const offlineRefaultWorkload: GuestWorkload<OfflineTrial> = {
   name: 'offline-refault',
   scenario: 'offline-refault',
   validate(o) {
+    if (!(MAPPINGS as readonly string[]).includes(o.mapping)) throw new InputError(`--mapping ${JSON.stringify(o.mapping)}: expected one of ${MAPPINGS.join(', ')}`);
     const f = o.faulters ?? 3;
     const pages = o.pages ?? 256;
     const dimm = o.dimmMiB ?? DEFAULT_DIMM_MIB;
@@ -96,11 +99,11 @@ export const offlineRefaultWorkload: GuestWorkload<OfflineTrial> = {
     if (!Number.isInteger(pages) || pages < 1 || pages * 4096 > (BLOCK_MIB << 20) / 2) throw new InputError(`--pages ${pages}: expected 1..${(BLOCK_MIB << 20) / 2 / 4096} (half a ${BLOCK_MIB} MiB block at most)`);
     if (!((o.offlineTimeoutS ?? 5) > 0)) throw new InputError(`--offline-timeout ${o.offlineTimeoutS}: expected seconds > 0`);
   },
-  args: (o) => ['--faulters', String(o.faulters ?? 3), '--pages', String(o.pages ?? 256), '--offline-timeout', String(o.offlineTimeoutS ?? 5), '--duration', String(o.durationS), '--trials', String(o.trials)],
+  args: (o) => ['--mapping', o.mapping, '--faulters', String(o.faulters ?? 3), '--pages', String(o.pages ?? 256), '--offline-timeout', String(o.offlineTimeoutS ?? 5), '--duration', String(o.durationS), '--trials', String(o.trials)],
   // The dimm is hotplugged memory: onlined Movable by the kernel's policy word (or by /init), never touched by memblock.
   guest: (o) => ({ dimmMiB: o.dimmMiB ?? DEFAULT_DIMM_MIB, append: ['memhp_default_state=online_movable'] }),
   runTimeoutS: (o) => o.trials * (o.durationS + (o.offlineTimeoutS ?? 5) + 30) + 30,
-  params: (o) => ({ faulters: o.faulters ?? 3, pages: o.pages ?? 256, offlineTimeoutS: o.offlineTimeoutS ?? 5, dimmMiB: o.dimmMiB ?? DEFAULT_DIMM_MIB }),
+  params: (o) => ({ mapping: o.mapping, faulters: o.faulters ?? 3, pages: o.pages ?? 256, offlineTimeoutS: o.offlineTimeoutS ?? 5, dimmMiB: o.dimmMiB ?? DEFAULT_DIMM_MIB }),
   metrics: [
     rateMetric('offlineCompletion'),
     derivedMetric('msPerOffline', 'lower'),
@@ -128,7 +131,7 @@ export const offlineRefaultWorkload: GuestWorkload<OfflineTrial> = {
     };
   },
   bootLine: (trials) => trials.map((t) => `${t.finished}/${t.rounds} offlined (${fmtNum(t.finished ? t.offlineMsSum / t.finished : NaN)} ms each)`).join(', '),
-  headline: (p) => `--faulters ${p.faulters} --pages ${p.pages} --dimm ${p.dimmMiB}`,
+  headline: (p) => `--mapping ${p.mapping} --faulters ${p.faulters} --pages ${p.pages} --dimm ${p.dimmMiB}`,
   tableHead: ['kernel', 'uname -r', 'trials', 'rounds', 'finished', 'timed out', 'failed', 'offline ms (mean)', 'offline ms (p50, p90, max)', 'online ms (mean)', 'pages in block per round', 'pgmigrate ok/fail', 'faulter touches/s'],
   tableRow(label, r) {
     const c = r.counters;

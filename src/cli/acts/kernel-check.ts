@@ -6,6 +6,11 @@ import type { Act, ActResult } from '../showcase-acts.js';
 
 const TRIALS = (quick: boolean): number => (quick ? 1 : 2);
 
+/** A kernel-check act that could not run: said, not failed. */
+export function skippedAct(title: string, why: string): ActResult {
+  return { title, text: `skipped: ${why}`, summary: { skipped: why }, sections: [{ heading: title, note: `skipped: ${why}` }], runs: [], asExpected: true, skipped: why };
+}
+
 export const kernelCheckAct: Act = {
   title: 'kernel-check: the same race on real kernels under QEMU (Debian 6.1 vs 6.12, shared anon)',
   blurb: 'The selftest\'s twin as /init of a two-node guest: one page ping-ponged by move_pages while a forked reader loads\n' +
@@ -13,7 +18,7 @@ export const kernelCheckAct: Act = {
     'batched flush (v6.4+) it passes. Under TCG read directions only, not timings.',
   plannedS: (quick) => 4 * (5 + TRIALS(quick) * 1.5) + 10,
   async run(ctx): Promise<ActResult> {
-    const skip = (why: string): ActResult => ({ title: this.title, text: `skipped: ${why}`, summary: { skipped: why }, sections: [{ heading: this.title, note: `skipped: ${why}` }], runs: [], asExpected: true, skipped: why });
+    const skip = (why: string): ActResult => skippedAct(this.title, why);
     const missing = kernelCheckSkipReason();
     if (missing) return skip(missing);
     ctx.progress('kernel-check: fetching and booting Debian 6.1 and 6.12 (ABBA, 4 boots)');
