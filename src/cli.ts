@@ -130,7 +130,7 @@ export function makeProgram(io: Io): Command {
 
   program.command('kernel-check').description('the real-kernel twin of a scenario: boot a kernel (or two, ABBA) under QEMU on two NUMA nodes and run the workload')
     .argument('<workload>', 'move-pages-race or offline-refault')
-    .option('--kernel <K>', 'a bzImage/vmlinuz path, or debian:<package> (apt-get download); twice to compare two kernels', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--kernel <K>', 'a bzImage/vmlinuz path, or debian:<package> (apt-get download); again to compare kernels (the first is the baseline; at most 6)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--mapping <m>', 'shared-anon (forked readers/faulters on MAP_SHARED memory) or private-anon (threads on MAP_PRIVATE memory)', 'shared-anon')
     .addOption(new Option('--readers <n>', 'move-pages-race: readers looping on loads').argParser(nonNegative('--readers')).default(1))
     .addOption(new Option('--faulters <n>', 'offline-refault: forked faulters touching the region').argParser(nonNegative('--faulters')).default(3))
@@ -139,7 +139,7 @@ export function makeProgram(io: Io): Command {
     .addOption(new Option('--dimm <MiB>', 'offline-refault: the pc-dimm on node 1 whose 128 MiB blocks are offlined').argParser(count('--dimm')).default(512))
     .addOption(new Option('--duration <s>', 'seconds per trial').argParser(positive('--duration')).default(2))
     .addOption(new Option('--trials <n>', 'trials per boot').argParser(count('--trials')).default(3))
-    .addOption(new Option('--repeat <r>', 'boots per kernel (two kernels: ABBA blocks; default 2 for two kernels, else 1)').argParser(count('--repeat')))
+    .addOption(new Option('--repeat <r>', 'boots per kernel (several kernels: mirrored blocks, ABBA for two; default 2 with several kernels, else 1)').argParser(count('--repeat')))
     .addOption(new Option('--vcpus <n>', 'guest vCPUs, half on each node').argParser(count('--vcpus')).default(4))
     .addOption(new Option('--mem <MiB>', 'guest memory, half on each node').argParser(count('--mem')).default(512))
     .option('--accel <a>', 'auto (KVM when /dev/kvm works and the CPU has vmx/svm, else TCG), kvm or tcg', 'auto')

@@ -63,3 +63,5 @@ export { kernelCheckSkipReason } from './kernel-check/tools.js';
 export { debianCloudKernel, DEBIAN_KERNELS } from './kernel-check/debian-kernels.js';
 export type { KernelCheckOptions, KernelCheckResult } from './kernel-check/check.js';
 export type { KernelRunResult, TrialRecord } from './kernel-check/result.js';
+export type { MovePagesTrial } from './kernel-check/move-pages-workload.js';
+export type { OfflineTrial } from './kernel-check/offline-refault-workload.js';

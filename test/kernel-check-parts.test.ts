@@ -96,7 +96,9 @@ test('offline-refault: a pc-dimm on node 1 onlined Movable, the trial as a compa
   assert.equal(parts.rates.offlineCompletion.rate, 0.9);
   assert.match(parts.warnings.join('\n'), /trial 1: no round ran/);
   assert.equal(refaultVariantFor('4.19.0-27-amd64'), 'wait-locked');
-  assert.equal(refaultVariantFor('6.12.107+deb12-cloud-amd64'), 'put-and-wait');
+  assert.equal(refaultVariantFor('5.10.0-30-amd64'), 'put-and-wait');
+  assert.equal(refaultVariantFor('6.1.0-47-cloud-amd64'), 'on-locked');
+  assert.equal(refaultVariantFor('6.12.107+deb12-cloud-amd64'), 'on-locked');
   assert.deepEqual(WORKLOADS, ['move-pages-race', 'offline-refault']);
 });
 

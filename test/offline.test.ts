@@ -180,3 +180,17 @@ test('offline-refault: put-and-wait offlines where wait-locked rounds run out of
   assert.ok(b.rates.offlineCompletion.rate > a.rates.offlineCompletion.rate);
   assert.ok(a.derived.migrateFailsPerRound > b.derived.migrateFailsPerRound);
 });
+
+test('offline-refault on-locked (migration_entry_wait_on_locked, 6.x): a waiter takes no reference, so no migration ever meets -EAGAIN', async () => {
+  const params = { ...defaultParams(offlineRefault), preemptProb: 0.3 };
+  const r = await runOnce(offlineRefault, 'on-locked', params, { durationS: 2, warmupS: 0.3, seed: 1 });
+  assertClean(r);
+  assert.ok(r.counters.waitsOnLocked > 100, `faulters met migration entries and waited (${r.counters.waitsOnLocked})`);
+  assert.equal(r.histograms.refHold.count, 0, 'no waiter held a page reference');
+  // Nobody but the offliner takes a reference or the page lock: every migration passes its refcount check first time.
+  assert.equal(r.derived.eagainPerMigration, 0);
+  assert.equal(r.counters.migrateFailed, 0);
+  assert.equal(r.rates.migrationSuccess.rate, 1);
+  assert.equal(r.counters.offlineTimedOut, 0);
+  assert.equal(r.rates.offlineCompletion.rate, 1);
+});

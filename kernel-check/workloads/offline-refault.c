@@ -8,8 +8,8 @@
 // be offlined, and a fault on node 1 falls in it (Movable comes first in node 1's zonelist). Each round
 // maps a fresh region and offlines the block holding most of its pages (found with /proc/self/pagemap);
 // onlined memory goes to the free lists' tail (v5.10 "online new memory to the tail"), so the next
-// round's region lands in another block. An offline that runs past --offline-timeout is interrupted by
-// SIGALRM (the kernel's offline loop has no timeout of its own since v5.6; it stops on a signal: EINTR).
+// round's region lands in another block. An offline that runs past --offline-timeout is interrupted
+// by SIGALRM (the offline loop has no timeout of its own in these kernels; a signal stops it: EINTR).
 // Movable blocks holding boot-time reserved pages (movablecore= on one's own command line) are left out.
 // Prints one "PAGESTORM-TRIAL {json}" line per trial on the console (with --verbose 1 also one
 // "PAGESTORM-ROUND {json}" per round), then powers off. Arguments come after "--":

@@ -40,7 +40,7 @@ export async function kernelCheckAction(io: Io, workload: string, opts: KernelCh
   const o: KernelCheckOptions = {
     workload, kernels: opts.kernel, mapping: opts.mapping, readers: opts.readers,
     faulters: opts.faulters, pages: opts.pages, offlineTimeoutS: opts.offlineTimeout, dimmMiB: opts.dimm, durationS: opts.duration, trials: opts.trials,
-    repeat: opts.repeat ?? (opts.kernel.length === 2 ? 2 : 1), vcpus: opts.vcpus, memMiB: opts.mem, accel: opts.accel as KernelCheckOptions['accel'],
+    repeat: opts.repeat ?? (opts.kernel.length >= 2 ? 2 : 1), vcpus: opts.vcpus, memMiB: opts.mem, accel: opts.accel as KernelCheckOptions['accel'],
     bootTimeoutS: opts.bootTimeout, append: opts.append?.split(/\s+/).filter(Boolean), alpha: opts.alpha, withModel: opts.withModel,
     onBoot: (label, i, n, _trials, line) => log(`boot ${i + 1}/${n}: ${label}: ${line}`),
     onConsole: opts.console ? (l) => io.err(`  | ${l}\n`) : undefined,

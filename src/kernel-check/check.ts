@@ -1,9 +1,9 @@
-// kernel-check: the real-kernel twin of a scenario, booted under QEMU once per ABBA slot, each
-// kernel's trials gathered into a run-shaped result, two kernels judged with compare's statistics
-// (the trial as the unit, the call success rate the primary).
+// kernel-check: the real-kernel twin of a scenario, booted under QEMU once per slot of a mirrored
+// order (ABBA for two kernels), each kernel's trials gathered into a run-shaped result, every kernel
+// after the first judged against it with compare's statistics (the trial as the unit).
 import { InputError } from '../run/params.js';
-import { abbaOrder } from '../run/compare-runs.js';
-import { compareVariants, type ComparisonTable } from '../report/compare.js';
+import type { ComparisonTable } from '../report/compare.js';
+import { compareKernels, distinctLabels, mirrorOrder, type KernelComparison } from './kernel-compare.js';
 import type { RunResult } from '../report/schema.js';
 import { runEnv } from '../run/env.js';
 import { parseConsole, MARK } from './console-parse.js';
@@ -26,6 +26,9 @@ const GUEST_WORKLOADS: Record<string, GuestWorkload> = {
 export const WORKLOADS = Object.keys(GUEST_WORKLOADS);
 export { MAPPINGS } from './move-pages-workload.js';
 
+/** More kernels than this in one check would take too long to boot in mirrored blocks. */
+export const MAX_KERNELS = 6;
+
 export function guestWorkload(name: string): GuestWorkload {
   const w = GUEST_WORKLOADS[name];
   if (!w) throw new InputError(`unknown kernel-check workload ${JSON.stringify(name)}; known: ${WORKLOADS.join(', ')}`);
@@ -34,7 +37,7 @@ export function guestWorkload(name: string): GuestWorkload {
 
 export interface KernelCheckOptions {
   workload: string;
-  /** One or two --kernel values (paths or debian:<package>). */
+  /** The --kernel values (paths or debian:<package>), at most MAX_KERNELS; the first is the baseline. */
   kernels: string[];
   /** move-pages-race: the page's mapping and the readers. */
   mapping: string;
@@ -46,7 +49,7 @@ export interface KernelCheckOptions {
   dimmMiB?: number;
   durationS: number;
   trials: number;
-  /** Boots per kernel (two kernels: ABBA blocks). */
+  /** Boots per kernel (several kernels: mirrored blocks, ABBA for two). */
   repeat: number;
   vcpus: number;
   memMiB: number;
@@ -67,15 +70,17 @@ export interface KernelCheckResult {
   command: 'kernel-check';
   workload: string;
   params: Record<string, number | string | boolean>;
-  /** The two sides' labels (kernelLabel of the --kernel values; x′ when one is given twice). */
+  /** The kernels' labels in --kernel order (kernelLabel of each value; x′ when one is given twice); the first is the baseline. */
   labels: string[];
   order: string[];
   accel: Accel;
   kernels: Record<string, KernelRunResult<GuestTrialBase>>;
-  /** Two kernels: every metric compared with the trial as the unit. */
+  /** Two kernels: every metric compared with the trial as the unit (comparisons[0].table). */
   comparison?: ComparisonTable;
-  /** The primary row's verdict, in words. */
+  /** Two kernels: the primary row's verdict, in words. */
   verdict?: string;
+  /** Two or more kernels: each after the first against the first, primaries Holm-adjusted across them. */
+  comparisons?: KernelComparison[];
   /** --with-model: the model's matching run per kernel label. */
   model?: Record<string, RunResult>;
   complete: boolean;
@@ -89,7 +94,7 @@ export const KERNEL_METRICS = movePagesWorkload.metrics;
 export function validateOptions(o: KernelCheckOptions): void {
   guestWorkload(o.workload).validate(o);
   if (o.kernels.length === 0) throw new InputError('kernel-check needs --kernel <bzImage path | debian:<package>> (e.g. --kernel debian:linux-image-6.1.0-47-cloud-amd64-unsigned)');
-  if (o.kernels.length > 2) throw new InputError(`--kernel given ${o.kernels.length} times: kernel-check compares at most two kernels at a time`);
+  if (o.kernels.length > MAX_KERNELS) throw new InputError(`--kernel given ${o.kernels.length} times: kernel-check compares at most ${MAX_KERNELS} kernels at a time`);
   if (!Number.isInteger(o.vcpus) || o.vcpus < 2 || o.vcpus % 2) throw new InputError(`--vcpus ${o.vcpus}: expected an even number >= 2 (split over two NUMA nodes)`);
   if (o.memMiB < 128) throw new InputError(`--mem ${o.memMiB}: expected at least 128 (MiB, split over two nodes)`);
 }
@@ -141,16 +146,6 @@ export function kernelLabel(spec: string): string {
   return spec.startsWith('debian:') ? spec.replace(/^debian:linux-image-/, 'debian:').replace(/-unsigned$/, '') : spec;
 }
 
-function verdictOf(t: ComparisonTable, labels: string[]): string {
-  const row = t.rows.find((r) => r.role === 'primary');
-  if (!row) return 'no verdict';
-  const a = (row.a.pooled?.rate ?? NaN) * 100;
-  const b = (row.b.pooled?.rate ?? NaN) * 100;
-  const figures = `(${row.metric}: ${labels[0]} ${a.toFixed(1)}%, ${labels[1]} ${b.toFixed(1)}%)`;
-  if (row.verdict === 'better' || row.verdict === 'worse') return `${labels[1]} is ${row.verdict} than ${labels[0]} on ${row.metric} at α ${t.alpha}, p ${row.p?.toPrecision(2)} ${figures}`;
-  return `${row.verdict} on ${row.metric} ${figures}`;
-}
-
 /** Runs the check end to end; throws InputError for bad input and missing parts (no QEMU is left running). */
 export async function runKernelCheck(o: KernelCheckOptions): Promise<KernelCheckResult> {
   validateOptions(o);
@@ -160,9 +155,9 @@ export async function runKernelCheck(o: KernelCheckOptions): Promise<KernelCheck
   const initrd = buildInitramfs(o.workload);
   const accel = o.accel === 'auto' ? detectAccel() : o.accel;
   const short = o.kernels.map(kernelLabel);
-  const labels = short.length === 2 && short[0] === short[1] ? [short[0], `${short[1]}′`] : short;
+  const labels = distinctLabels(short);
   const sides = new Map<string, Side>(labels.map((l, i) => [l, { image: images[i], trials: [], boots: [], startedAt: new Date().toISOString(), warnings: [] }]));
-  const order = labels.length === 2 ? abbaOrder(labels[0], labels[1], o.repeat) : Array.from({ length: o.repeat }, () => labels[0]);
+  const order = mirrorOrder(labels, o.repeat);
   let interrupted = false;
   let done = 0;
   for (let i = 0; i < order.length; i++) {
@@ -180,9 +175,10 @@ export async function runKernelCheck(o: KernelCheckOptions): Promise<KernelCheck
     return [l, kernelRunResult({ workloadSpec: w, spec: s.image.spec, label: l, workload: o.workload, params, env: { ...host, accel, qemuCommand: s.command ?? '' }, guest: s.guest, trials: s.trials, boots: s.boots, startedAt: s.startedAt, interrupted, extraWarnings: s.warnings })];
   }));
   const res: KernelCheckResult = { command: 'kernel-check', workload: o.workload, params, labels, order: order.slice(0, done), accel, kernels, complete: !interrupted, interrupted, warnings: accel === 'tcg' ? [TCG_WARNING] : [] };
-  if (labels.length === 2) {
-    res.comparison = compareVariants(w.metrics, kernels[labels[0]].trials.map(w.trialSummary), kernels[labels[1]].trials.map(w.trialSummary), { alpha: o.alpha ?? 0.05 });
-    res.verdict = verdictOf(res.comparison, labels);
+  if (labels.length >= 2) {
+    const units = Object.fromEntries(labels.map((l) => [l, kernels[l].trials.map(w.trialSummary)]));
+    res.comparisons = compareKernels(w.metrics, labels, units, o.alpha ?? 0.05);
+    if (labels.length === 2) [res.comparison, res.verdict] = [res.comparisons[0].table, res.comparisons[0].verdict];
     if (o.trials * o.repeat < 6) res.warnings.push(`${o.trials * o.repeat} trials per kernel: fewer than 6, so secondary rows cannot reach a Holm-adjusted verdict`);
     res.warnings.push('trials of one boot share that boot\'s placement and timing: the trial-level p is optimistic when boots differ (raise --repeat to spread the trials over boots)');
   }

@@ -44,11 +44,17 @@ const COUNTERS = ['rounds', 'finished', 'failed', 'timedOut', 'onlineFailed', 'p
 const DEFAULT_DIMM_MIB = 512;
 const BLOCK_MIB = 128; // x86-64 memory block size below 64 GiB of RAM
 
-/** A faulter on a migration entry slept holding its page reference before v5.0 (wait_on_page_locked); from v5.0 it drops it (9a1ea439b16b put_and_wait_on_page_locked). */
-export function refaultVariantFor(release: string): 'wait-locked' | 'put-and-wait' | undefined {
+/**
+ * How a faulter on a migration entry waits in that release: holding its page reference before v5.0
+ * (wait_on_page_locked), dropping it once queued from v5.0 (9a1ea439b16b put_and_wait_on_page_locked),
+ * taking none since ffa65753c431 (migration_entry_wait_on_locked; v6.0 is a guess for its release,
+ * its presence in 6.1 and 6.12 was checked in their /proc/kallsyms).
+ */
+export function refaultVariantFor(release: string): 'wait-locked' | 'put-and-wait' | 'on-locked' | undefined {
   const m = /^(\d+)\.(\d+)/.exec(release);
   if (!m) return undefined;
-  return Number(m[1]) >= 5 ? 'put-and-wait' : 'wait-locked';
+  const major = Number(m[1]);
+  return major >= 6 ? 'on-locked' : major === 5 ? 'put-and-wait' : 'wait-locked';
 }
 
 function derivedOf(t: Pick<OfflineTrial, 'rounds' | 'finished' | 'timedOut' | 'offlineMsSum' | 'onlineMsSum' | 'pagesInBlock' | 'pgmigrateSuccess' | 'pgmigrateFail' | 'touches' | 'seconds'>): Record<string, number> {
@@ -141,7 +147,7 @@ export const offlineRefaultWorkload: GuestWorkload<OfflineTrial> = {
       `${c.pgmigrateSuccess ?? 0}/${c.pgmigrateFail ?? 0}`, fmtNum(medianOf(r.trials.map((t) => t.touches / t.seconds)))];
   },
   modelTwin(o, release, signal) {
-    const variant = refaultVariantFor(release) ?? 'put-and-wait';
+    const variant = refaultVariantFor(release) ?? 'on-locked';
     const params = { ...defaultParams(offlineRefault), faulters: Math.max(1, Math.min(o.faulters ?? 3, 16)) };
     return runOnce(offlineRefault, variant, params, { durationS: Math.min(o.durationS, 5), warmupS: 0.5, seed: 1, signal });
   },
@@ -152,7 +158,7 @@ export const offlineRefaultWorkload: GuestWorkload<OfflineTrial> = {
       return [l, `${m.variant} --faulters ${m.params.faulters}`, m.rates.offlineCompletion?.trials ?? 0, fmtPct(m.rates.offlineCompletion?.rate ?? NaN, 2), fmtPct(m.rates.migrationSuccess?.rate ?? NaN, 2),
         fmtPct(k.rates.offlineCompletion?.rate ?? NaN, 2), fmtPct(k.rates.migrationSuccess?.rate ?? NaN, 2)];
     });
-    return ['', 'the model beside it (put_and_wait_on_page_locked from v5.0 on, so older kernels are matched with wait-locked; the model\'s zone is small: read completion and migration success, not times):',
+    return ['', 'the model beside it (the migration entry wait of the release: wait-locked before v5.0, put-and-wait from v5.0, on-locked from v6.0; the model\'s zone is small: read completion and migration success, not times):',
       formatTable(['kernel', 'model run', 'model rounds', 'model offlines finished', 'model migration success', 'kernel offlines finished', 'kernel pgmigrate success'], rows, { width, lead: 1 })];
   },
 };

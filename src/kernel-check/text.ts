@@ -11,8 +11,9 @@ export function renderKernelCheckText(res: KernelCheckResult, width = Infinity):
   const w = guestWorkload(res.workload);
   const out = [`kernel-check ${res.workload} ${w.headline(p)}: ${p.trials} trial(s) of ${p.durationS} s per boot, ${res.order.length} boot(s) (${res.order.join(' ')}), ${p.vcpus} vCPUs on 2 nodes, ${res.accel.toUpperCase()}`, ''];
   out.push(formatTable(w.tableHead, res.labels.map((l) => w.tableRow(l, res.kernels[l])), { width, lead: 1 }));
-  if (res.comparison) {
-    out.push('', `A = ${res.labels[0]}, B = ${res.labels[1]}; the trial is the unit`, formatComparisonTable(comparisonCells(res.comparison, [res.labels[0], res.labels[1]] as [string, string]), width), '', ...comparisonFootnotes(res.comparison).map((l) => l.replace('The run is the unit: n = runs per variant.', 'The trial is the unit: n = trials per kernel.')), '', `verdict: ${res.verdict}`);
+  for (const c of res.comparisons ?? []) {
+    out.push('', `A = ${c.baseline}, B = ${c.label}; the trial is the unit`, formatComparisonTable(comparisonCells(c.table, [c.baseline, c.label]), width), '',
+      ...comparisonFootnotes(c.table).map((l) => l.replace('The run is the unit: n = runs per variant.', 'The trial is the unit: n = trials per kernel.')), '', `verdict: ${c.verdict}`);
   }
   if (res.model) out.push(...w.modelLines(res.labels, res.kernels, res.model, width));
   out.push('');

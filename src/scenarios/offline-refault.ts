@@ -19,10 +19,12 @@ export const offlineRefault: Scenario = {
   seeds: ['000_e92e3ceac0fc30c0.txt', '001_002621d7acadb0c8.txt'],
   description: 'An offliner (v5.9 loop: drain again after a failed check) offlines and re-onlines memory blocks in turn while faulters, ' +
     'each in its own mm, keep touching the pages mapped in the block being offlined. A faulter that meets a migration entry waits for the page lock; ' +
-    'holding its reference through the sleep fails the migration pass after pass, so rounds run out of budget while the faulters run.',
+    'holding its reference through the sleep fails the migration pass after pass, so rounds run out of budget while the faulters run. ' +
+    'on-locked is today\'s wait (no reference at all): the twin of kernel-check offline-refault on 6.x kernels.',
   variants: [
     { name: 'wait-locked', kernel: 'v4.19 __migration_entry_wait: wait_on_page_locked() then put_page()', description: 'the waiter keeps its page reference while it sleeps' },
     { name: 'put-and-wait', kernel: 'v5.0 9a1ea439b16b put_and_wait_on_page_locked()', description: 'the waiter drops its reference once queued, then sleeps' },
+    { name: 'on-locked', kernel: 'ffa65753c431 migration_entry_wait_on_locked() (in 6.1 and 6.12; v5.9 folio lock)', description: 'the waiter takes no reference: it is queued on the folio while the ptl is held' },
   ],
   params: [
     { key: 'faulters', flag: 'faulters', kind: 'int', min: 1, role: true, default: 3, description: 'faulter threads, each in its own mm mapping every page (mapcount = faulters)' },
@@ -45,7 +47,8 @@ export const offlineRefault: Scenario = {
     bootOfflineZone(m, p, mapcountOf(p));
   },
   roles(p, variant) {
-    const task = { cost: costModelFrom(p), ...waitOptionsFrom(p), seed: num(p, 'seed') };
+    // on-locked queues on the folio waitqueue of the v5.9+ page lock (folio-wait.ts), for every role of the run.
+    const task = { cost: costModelFrom(p), ...waitOptionsFrom(p), seed: num(p, 'seed'), ...(variant === 'on-locked' ? { pageLock: 'v5.9-handoff' as const } : {}) };
     const out: RoleSpec[] = [offlinerRole(p, 'drain-again', task, 'round', offlineRanges(p, 1 + num(p, 'faulters'), 0))];
     const pages = Array.from({ length: num(p, 'pages') }, (_, i) => i);
     for (let i = 0; i < num(p, 'faulters'); i++) {

@@ -1,5 +1,6 @@
 // A user access and the migration-entry fault (mm/memory.c do_swap_page -> mm/migrate.c
-// __migration_entry_wait, v4.19 and v5.0), with the WAIT_MODE switch of kernel-model.md §3.
+// __migration_entry_wait, v4.19 and v5.0, and migration_entry_wait_on_locked since ffa65753c431),
+// with the WAIT_MODE switch of kernel-model.md §3.
 import { isMigrationEntry, ptePfn } from '../pagetable.js';
 import { spinLock, spinUnlock } from '../spinlock.js';
 import { SITE } from '../cost.js';
@@ -7,7 +8,7 @@ import { STAT } from '../stats.js';
 import { nowNs } from '../clock.js';
 import type { Task } from '../task.js';
 
-export const WAIT_VARIANTS = ['wait-locked', 'put-and-wait'] as const;
+export const WAIT_VARIANTS = ['wait-locked', 'put-and-wait', 'on-locked'] as const;
 export type WaitVariant = (typeof WAIT_VARIANTS)[number];
 
 export interface MigrationWait {
@@ -42,6 +43,9 @@ export function makeFault(t: Task, variant: WaitVariant): FaultOps {
   const hook = t.hooks.migrationEntryWait;
   const hooked = hook ? (p: number, t0: number): void => { out.holdNs = hook(t, p, t0); } : undefined;
   const wait = hooked ?? (variant === 'wait-locked' ? waitLocked : putAndWait);
+  // ffa65753c431 (in 6.1 and 6.12): migration_entry_wait_on_locked() queues on the folio under the ptl, no reference.
+  const onLocked = !hooked && variant === 'on-locked' ? t.wq.migrationEntryWaitOnLocked?.bind(t.wq) : undefined;
+  if (!hooked && variant === 'on-locked' && !onLocked) throw new Error('the on-locked migration entry wait needs the v5.9-handoff page lock (TaskOptions.pageLock)');
   return {
     migrationEntryWait(cell, ptl) {
       out.holdNs = -1;
@@ -52,6 +56,7 @@ export function makeFault(t: Task, variant: WaitVariant): FaultOps {
       const pte = Atomics.load(w, cell);
       if (!isMigrationEntry(pte)) { spinUnlock(w, ptl); return out; }
       const p = ptePfn(pte);
+      if (onLocked) { w[t.stats + STAT.waitsOnLocked]++; onLocked(p, ptl); return out; } // drops the ptl once queued
       if (!pg.getPageUnlessZero(p)) { spinUnlock(w, ptl); w[t.stats + STAT.faultGetFailed]++; return out; }
       spinUnlock(w, ptl);
       delay(SITE.getToPut);
