@@ -15,6 +15,8 @@ import { qemuArgs, shellLine } from '../src/kernel-check/qemu-args.js';
 import { missingConfig } from '../src/kernel-check/kernels.js';
 import { which } from '../src/kernel-check/tools.js';
 import { kernelLabel, WORKLOADS } from '../src/kernel-check/check.js';
+import { compareKernels, distinctLabels, mirrorOrder } from '../src/kernel-check/kernel-compare.js';
+import { rateMetric } from '../src/report/compare.js';
 import { offlineMismatches, offlineRefaultWorkload, refaultVariantFor, type OfflineTrial } from '../src/kernel-check/offline-refault-workload.js';
 
 const CLI = new URL('../src/cli.js', import.meta.url).pathname;
@@ -102,6 +104,26 @@ test('offline-refault: a pc-dimm on node 1 onlined Movable, the trial as a compa
   assert.deepEqual(WORKLOADS, ['move-pages-race', 'offline-refault']);
 });
 
+test('several kernels: mirrored boot order (ABBA for two), each judged against the first, primaries Holm-adjusted across them', () => {
+  assert.deepEqual(mirrorOrder(['a', 'b'], 3), ['a', 'b', 'b', 'a', 'a', 'b']);
+  assert.deepEqual(mirrorOrder(['a', 'b', 'c'], 2), ['a', 'b', 'c', 'c', 'b', 'a']);
+  assert.deepEqual(distinctLabels(['x', 'y', 'x', 'x']), ['x', 'y', 'x′', 'x′′']);
+  const unit = (ok: number) => ({ counters: {}, rates: { s: { successes: ok, trials: 100 } }, histograms: {} });
+  const units = { a: Array.from({ length: 6 }, (_, i) => unit(40 + i)), b: Array.from({ length: 6 }, (_, i) => unit(95 + (i % 3))), c: Array.from({ length: 6 }, (_, i) => unit(41 + i)) };
+  const cs = compareKernels([rateMetric('s')], ['a', 'b', 'c'], units, 0.05);
+  assert.deepEqual(cs.map((c) => [c.baseline, c.label]), [['a', 'b'], ['a', 'c']]);
+  const pb = cs[0].table.rows[0].p!;
+  const pc = cs[1].table.rows[0].p!;
+  assert.ok(pb < 0.05 && pc > 0.05, `b differs (p ${pb}), c does not (p ${pc})`);
+  assert.equal(cs[0].pAdjusted, Math.min(1, 2 * pb), 'Holm: the smallest p times the number of comparisons');
+  assert.match(cs[0].verdict, /^b is better than a on s at α 0.05, p .*Holm-adjusted over 2 kernels/);
+  assert.match(cs[1].verdict, /^no significant change on s/);
+  // One comparison: no adjustment, and the verdict reads as before.
+  const one = compareKernels([rateMetric('s')], ['a', 'b'], units, 0.05);
+  assert.equal(one[0].pAdjusted, one[0].table.rows[0].p);
+  assert.doesNotMatch(one[0].verdict, /Holm/);
+});
+
 const run = (args: string[], env: NodeJS.ProcessEnv = process.env) => spawnSync(process.execPath, [CLI, 'kernel-check', ...args], { encoding: 'utf8', timeout: 60_000, env });
 
 test('bad input and missing parts: exit 2 with a message naming the fix', () => {
@@ -111,6 +133,7 @@ test('bad input and missing parts: exit 2 with a message naming the fix', () => 
   const cases: [string[], RegExp, NodeJS.ProcessEnv?][] = [
     [['move-pages-race'], /needs --kernel/],
     [['no-such', '--kernel', img], /unknown kernel-check workload "no-such"; known: move-pages-race, offline-refault/],
+    [['offline-refault', ...Array.from({ length: 7 }, () => ['--kernel', img]).flat()], /--kernel given 7 times: kernel-check compares at most 6 kernels at a time/],
     [['offline-refault', '--kernel', img, '--mapping', 'file'], /--mapping "file": expected one of shared-anon, private-anon/],
     [['offline-refault', '--kernel', img, '--dimm', '200'], /--dimm 200: expected MiB in whole 128 MiB memory blocks, at least two/],
     [['offline-refault', '--kernel', img, '--pages', '20000'], /--pages 20000: expected 1..16384/],

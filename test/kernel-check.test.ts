@@ -90,6 +90,18 @@ test('offline-refault on both kernels: every offline of the pc-dimm block holdin
   }
 });
 
+test('three --kernel values through the CLI: mirrored order, each judged against the first (a repeated kernel gets a mark)', { skip, timeout: 150_000 }, () => {
+  const r = spawnSync(process.execPath, [CLI, 'kernel-check', 'offline-refault', '--kernel', K61, '--kernel', K612, '--kernel', K61, '--faulters', '0', '--duration', '1', '--trials', '1', '--repeat', '1', '--json', '--quiet'], { encoding: 'utf8', timeout: 140_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const res = JSON.parse(r.stdout) as KernelCheckResult;
+  const [a, b] = [kernelLabel(K61), kernelLabel(K612)];
+  assert.deepEqual(res.labels, [a, b, `${a}′`]);
+  assert.deepEqual(res.order, res.labels);
+  assert.deepEqual(res.comparisons?.map((c) => [c.baseline, c.label]), [[a, b], [a, `${a}′`]]);
+  assert.equal(res.comparison, undefined, 'the two-kernel fields stay for two kernels');
+  for (const l of res.labels) assert.ok((res.kernels[l].counters.rounds ?? 0) > 0, `${l} offlined`);
+});
+
 test('a guest with one node (a path --kernel), and a boot timeout: exit 2 with the reason, no QEMU left', { skip, timeout: 120_000 }, () => {
   const image = resolveKernel(K612).path; // a path --kernel, as for one's own bzImage
   const one = spawnSync(process.execPath, [CLI, 'kernel-check', 'move-pages-race', '--kernel', image, '--append', 'numa=off', ...SHORT], { encoding: 'utf8', timeout: 100_000 });

@@ -14,7 +14,7 @@ export interface KernelComparison {
   verdict: string;
 }
 
-/** Labels of the --kernel values: a repeated one gets ′ marks (6.1, 6.1′, 6.1″...). */
+/** Labels of the --kernel values: a repeated one gets ′ marks (6.1, 6.1′, 6.1′′...). */
 export function distinctLabels(short: readonly string[]): string[] {
   const seen = new Map<string, number>();
   return short.map((s) => {
