@@ -10,8 +10,8 @@ const TRIALS = (quick: boolean): number => (quick ? 1 : 2);
 export const kernelCheckOfflineAct: Act = {
   title: 'kernel-check: memory offline under a refault workload on real kernels (Debian 6.1 vs 6.12)',
   blurb: 'The offline-refault twin as /init: a 128 MiB block of a pc-dimm on node 1 offlined and onlined through sysfs while\n' +
-    'three forked faulters write the 256 shared pages in it. Claim (seeds 000/001): since v5.0 (put_and_wait_on_page_locked)\n' +
-    'a faulter on a migration entry does not hold the page, so every offline finishes. Under TCG read directions only.',
+    'three forked faulters write the 256 shared pages in it. Claim (seeds 000/001): a faulter waiting on a migration entry\n' +
+    'no longer holds the page (put_and_wait from v5.0, no reference at all in 6.x), so every offline finishes. TCG: directions only.',
   plannedS: (quick) => 2 * (6 + TRIALS(quick) * 1.5) + 5,
   async run(ctx): Promise<ActResult> {
     const missing = kernelCheckSkipReason();
