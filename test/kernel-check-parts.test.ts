@@ -46,6 +46,12 @@ test('the console protocol: markers anywhere in a line, garbled JSON kept aside'
   assert.equal(p.garbled.length, 1);
   assert.ok(p.done);
   assert.equal(parseConsole(['PAGESTORM-ERROR {"error":"one-node","nodes":1}']).error?.error, 'one-node');
+  // A kernel message cut into a marker line (seen: "reboot: Power down" inside the ENV line) is taken out and the line joined with the next.
+  const cut = parseConsole(['Booting from ROM..PAGESTORM-ENV {"release":"6.12","version":"Linux version 6.12 (x) #1 ([    2.160677] reboot: Power down', '2026-09-10)","nodes":1,"cpus":4}', 'PAGESTORM-ERROR {"error":"one-node","nodes":1}']);
+  assert.equal(cut.env?.nodes, 1);
+  assert.equal(cut.env?.version, 'Linux version 6.12 (x) #1 (2026-09-10)');
+  assert.equal(cut.error?.error, 'one-node');
+  assert.deepEqual(cut.garbled, []);
 });
 
 test('pgmigrate deltas must cover the successful calls and the ret > 0 failures', () => {

@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,6 +40,7 @@ static void read_line(const char *path, char *buf, size_t n) {
 
 static void power_off(void) {
   fflush(stdout);
+  tcdrain(1); // the serial tty's buffer out first: the kernel's "reboot: Power down" would land inside the last line
   sync();
   reboot(RB_POWER_OFF);
   for (;;) pause();

@@ -31,17 +31,28 @@ export interface ParsedConsole<T extends GuestTrialBase = GuestTrialBase> {
   garbled: string[];
 }
 
+/** A kernel message ("[    2.160677] reboot: Power down") cut into a line: it runs to the line's end, and the line goes on in the next one. */
+const PRINTK = /\[\s*\d+\.\d+\] .*$/;
+
 export function parseConsole<T extends GuestTrialBase = GuestTrialBase>(lines: readonly string[]): ParsedConsole<T> {
   const out: ParsedConsole<T> = { trials: [], done: false, garbled: [] };
-  const json = (l: string, m: string): unknown => {
-    const rest = l.slice(l.indexOf(m) + m.length).trim();
-    try { return JSON.parse(rest); } catch { out.garbled.push(l); return undefined; }
+  let skip = false;
+  const json = (l: string, m: string, next: string | undefined): unknown => {
+    const parse = (text: string): unknown => JSON.parse(text.slice(text.indexOf(m) + m.length).trim());
+    try { return parse(l); } catch { /* repaired below, or kept aside */ }
+    if (PRINTK.test(l) && next !== undefined) {
+      try { const v = parse(l.replace(PRINTK, '') + next); skip = true; return v; } catch { /* kept aside */ }
+    }
+    out.garbled.push(l);
+    return undefined;
   };
-  for (const l of lines) {
-    if (l.includes(MARK.env)) out.env = json(l, MARK.env) as GuestEnv | undefined ?? out.env;
-    else if (l.includes(MARK.trial)) { const t = json(l, MARK.trial) as T | undefined; if (t) out.trials.push(t); }
-    else if (l.includes(MARK.error)) out.error = json(l, MARK.error) as ParsedConsole<T>['error'] ?? { error: l };
+  lines.forEach((l, i) => {
+    if (skip) { skip = false; return; }
+    const next = lines[i + 1];
+    if (l.includes(MARK.env)) out.env = json(l, MARK.env, next) as GuestEnv | undefined ?? out.env;
+    else if (l.includes(MARK.trial)) { const t = json(l, MARK.trial, next) as T | undefined; if (t) out.trials.push(t); }
+    else if (l.includes(MARK.error)) out.error = json(l, MARK.error, next) as ParsedConsole<T>['error'] ?? { error: l };
     else if (l.includes(MARK.done)) out.done = true;
-  }
+  });
   return out;
 }

@@ -1,9 +1,8 @@
 // Showcase act for the real kernel (issue 14): offline-refault's C twin on Debian's 6.1 and 6.12 under
 // QEMU, a node-1 pc-dimm block offlined round after round while forked faulters touch the pages in it;
 // skipped, with the reason, where QEMU, gcc or the kernel images are not to be had.
-import { debianCloudKernel, kernelCheckSkipReason, renderKernelCheckText, runKernelCheck } from '../../kernel-check/index.js';
-import type { Act, ActResult } from '../showcase-acts.js';
-import { skippedAct } from './kernel-check.js';
+import type { Act } from '../showcase-acts.js';
+import { kernelCheckActRun } from './kernel-check.js';
 
 const TRIALS = (quick: boolean): number => (quick ? 1 : 2);
 
@@ -13,26 +12,15 @@ export const kernelCheckOfflineAct: Act = {
     'three forked faulters write the 256 shared pages in it. Claim (seeds 000/001): a faulter waiting on a migration entry\n' +
     'no longer holds the page (put_and_wait from v5.0, no reference at all in 6.x), so every offline finishes. TCG: directions only.',
   plannedS: (quick) => 2 * (6 + TRIALS(quick) * 1.5) + 5,
-  async run(ctx): Promise<ActResult> {
-    const missing = kernelCheckSkipReason();
-    if (missing) return skippedAct(this.title, missing);
-    ctx.progress('kernel-check offline-refault: booting Debian 6.1 and 6.12 with a pc-dimm on node 1');
-    try {
-      const res = await runKernelCheck({
-        workload: 'offline-refault', kernels: [debianCloudKernel('6.1'), debianCloudKernel('6.12')], mapping: 'shared-anon', readers: 0, faulters: 3, pages: 256,
-        offlineTimeoutS: 20, durationS: 1.5, trials: TRIALS(ctx.quick), repeat: 1, vcpus: 4, memMiB: 512, accel: 'auto', bootTimeoutS: 120, signal: ctx.signal,
-        onBoot: (label, i, n) => ctx.progress(`kernel-check offline-refault: boot ${i + 1} of ${n} (${label}) done`),
-      });
+  run(ctx) {
+    return kernelCheckActRun(this, ctx, {
+      workload: 'offline-refault', mapping: 'shared-anon', readers: 0, faulters: 3, pages: 256, offlineTimeoutS: 20,
+      durationS: 1.5, trials: TRIALS(ctx.quick), repeat: 1, vcpus: 4, memMiB: 512, accel: 'auto', bootTimeoutS: 120,
+    }, (res) => {
       const k = res.labels.map((l) => res.kernels[l]);
       // Every round offlined a block holding the faulters' pages, and every offline finished.
-      const asExpected = res.complete && k.every((r) => (r.counters.rounds ?? 0) > 0 && r.counters.finished === r.counters.rounds && r.counters.roundsWithPages === r.counters.rounds);
-      const text = renderKernelCheckText(res, ctx.width);
-      return {
-        title: this.title, text, runs: [], asExpected, sections: [{ heading: this.title, note: `${this.blurb}\n${text}` }],
-        summary: { labels: res.labels, rounds: k.map((r) => r.counters.rounds), finished: k.map((r) => r.counters.finished), msPerOffline: k.map((r) => r.derived.msPerOffline), pgmigrateFail: k.map((r) => r.counters.pgmigrateFail) },
-      };
-    } catch (e) {
-      return skippedAct(this.title, `kernel-check could not run: ${(e as Error).message.split('\n')[0]}`);
-    }
+      const asExpected = k.every((r) => (r.counters.rounds ?? 0) > 0 && r.counters.finished === r.counters.rounds && r.counters.roundsWithPages === r.counters.rounds);
+      return { asExpected, summary: { rounds: k.map((r) => r.counters.rounds), finished: k.map((r) => r.counters.finished), msPerOffline: k.map((r) => r.derived.msPerOffline), pgmigrateFail: k.map((r) => r.counters.pgmigrateFail) } };
+    });
   },
 };
