@@ -86,7 +86,8 @@ test('offline-refault on both kernels: every offline of the pc-dimm block holdin
     }
     assert.equal(r.rates.offlineCompletion.rate, 1);
     assert.equal(r.histograms.offline.count, r.counters.finished);
-    assert.deepEqual(r.warnings.filter((w) => !/^(TCG|KVM)/.test(w)), []);
+    // Only the accelerator's note, and a TCG boot crash that was booted again: no placement or vmstat warning.
+    assert.deepEqual(r.warnings.filter((w) => !/^(TCG|KVM)|crashed before the workload started/.test(w)), []);
   }
 });
 
