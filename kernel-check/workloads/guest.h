@@ -1,13 +1,15 @@
 // What every kernel-check guest /init shares: the clock, /proc/vmstat, a sysfs line, the console,
-// the online NUMA nodes, and powering off. Included by each workload (kernel-check/workloads/*.c).
+// the online NUMA nodes, its start and env, and powering off. Included by each workload (kernel-check/workloads/*.c).
 #ifndef PAGESTORM_GUEST_H
 #define PAGESTORM_GUEST_H
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -65,5 +67,30 @@ static int online_nodes(void) {
   return a >= 0 ? 1 + (strchr(buf, ',') != NULL) : 0;
 }
 
+
+// What every ENV line reports: uname -r, /proc/version, the online nodes, and NUMA balancing as
+// found (-1: unknown), switched off (task_numa_work would migrate pages too and blur pgmigrate_*).
+struct guest_env {
+  struct utsname u;
+  char version[512];
+  int nodes, numa_balancing;
+};
+
+// The guest's first steps as /init: /proc and /sys, a console, line-buffered output, then its env.
+static void guest_start(struct guest_env *e) {
+  mkdir("/proc", 0555); mkdir("/sys", 0555);
+  mount("proc", "/proc", "proc", 0, NULL);
+  mount("sysfs", "/sys", "sysfs", 0, NULL);
+  console();
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  uname(&e->u);
+  read_line("/proc/version", e->version, sizeof e->version);
+  e->nodes = online_nodes();
+  char balancing[16];
+  read_line("/proc/sys/kernel/numa_balancing", balancing, sizeof balancing);
+  int fd = open("/proc/sys/kernel/numa_balancing", O_WRONLY);
+  if (fd >= 0) { if (write(fd, "0", 1) < 0) balancing[0] = 0; close(fd); }
+  e->numa_balancing = balancing[0] ? atoi(balancing) : -1;
+}
 
 #endif

@@ -19,7 +19,6 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -117,22 +116,11 @@ int main(int argc, char **argv) {
   }
   if (readers < 0) readers = 0;
   if (readers > MAX_READERS) readers = MAX_READERS;
-  mkdir("/proc", 0555); mkdir("/sys", 0555);
-  mount("proc", "/proc", "proc", 0, NULL);
-  mount("sysfs", "/sys", "sysfs", 0, NULL);
-  console();
-  setvbuf(stdout, NULL, _IOLBF, 0);
-  struct utsname u;
-  uname(&u);
-  char version[512];
-  read_line("/proc/version", version, sizeof version);
-  int nodes = online_nodes();
-  char balancing[16];
-  read_line("/proc/sys/kernel/numa_balancing", balancing, sizeof balancing);
-  int fd = open("/proc/sys/kernel/numa_balancing", O_WRONLY); // task_numa_work would migrate pages too and blur pgmigrate_*
-  if (fd >= 0) { if (write(fd, "0", 1) < 0) balancing[0] = 0; close(fd); }
+  struct guest_env e;
+  guest_start(&e);
+  int nodes = e.nodes;
   printf("PAGESTORM-ENV {\"release\":\"%s\",\"version\":\"%s\",\"nodes\":%d,\"cpus\":%ld,\"mapping\":\"%s\",\"readers\":%d,\"durationS\":%g,\"trials\":%d,\"numaBalancing\":%d}\n",
-    u.release, version, nodes, sysconf(_SC_NPROCESSORS_ONLN), mapping, readers, duration, trials, balancing[0] ? atoi(balancing) : -1);
+    e.u.release, e.version, nodes, sysconf(_SC_NPROCESSORS_ONLN), mapping, readers, duration, trials, e.numa_balancing);
   if (nodes < 2) { printf("PAGESTORM-ERROR {\"error\":\"one-node\",\"nodes\":%d}\n", nodes); power_off(); }
   int shared = strcmp(mapping, "private-anon") != 0;
   for (int i = 0; i < trials; i++) {

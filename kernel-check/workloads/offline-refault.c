@@ -31,7 +31,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -269,28 +268,17 @@ int main(int argc, char **argv) {
   if (faulters < 0) faulters = 0;
   if (faulters > MAX_FAULTERS) faulters = MAX_FAULTERS;
   if (pages < 1) pages = 1;
-  mkdir("/proc", 0555); mkdir("/sys", 0555);
-  mount("proc", "/proc", "proc", 0, NULL);
-  mount("sysfs", "/sys", "sysfs", 0, NULL);
-  console();
-  setvbuf(stdout, NULL, _IOLBF, 0);
+  struct guest_env e;
+  guest_start(&e);
+  int nodes = e.nodes;
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_alarm; // no SA_RESTART: the offline write returns EINTR
   sigaction(SIGALRM, &sa, NULL);
-  struct utsname u;
-  uname(&u);
-  char version[512];
-  read_line("/proc/version", version, sizeof version);
-  int nodes = online_nodes();
-  char balancing[16];
-  read_line("/proc/sys/kernel/numa_balancing", balancing, sizeof balancing);
-  int fd = open("/proc/sys/kernel/numa_balancing", O_WRONLY);
-  if (fd >= 0) { if (write(fd, "0", 1) < 0) balancing[0] = 0; close(fd); }
   if (nodes >= 2) find_blocks();
   printf("PAGESTORM-ENV {\"release\":\"%s\",\"version\":\"%s\",\"nodes\":%d,\"cpus\":%ld,\"mapping\":\"%s\",\"faulters\":%d,\"pages\":%ld,\"durationS\":%g,\"trials\":%d,"
     "\"numaBalancing\":%d,\"blockBytes\":%lu,\"movableBlocks\":%d,\"reservedBlocks\":%d,\"onlinedBlocks\":%d,\"firstMovableBlock\":%d,\"lastMovableBlock\":%d}\n",
-    u.release, version, nodes, sysconf(_SC_NPROCESSORS_ONLN), private_anon ? "private-anon" : "shared-anon", faulters, pages, duration, trials, balancing[0] ? atoi(balancing) : -1,
+    e.u.release, e.version, nodes, sysconf(_SC_NPROCESSORS_ONLN), private_anon ? "private-anon" : "shared-anon", faulters, pages, duration, trials, e.numa_balancing,
     block_bytes, nblocks, nreserved, nonlined, nblocks ? blocks[0] : -1, nblocks ? blocks[nblocks - 1] : -1);
   if (nodes < 2) { printf("PAGESTORM-ERROR {\"error\":\"one-node\",\"nodes\":%d}\n", nodes); power_off(); }
   if (!nblocks) { printf("PAGESTORM-ERROR {\"error\":\"no-movable-block\",\"blockBytes\":%lu}\n", block_bytes); power_off(); }
